@@ -1,0 +1,38 @@
+package io.atelier.contracts;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The kinds of work the mesh runs. Each kind has its own Redis stream and consumer group. */
+public enum JobKind {
+  TRANSCRIPTION("transcription");
+
+  private final String wireName;
+
+  JobKind(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The name used in the REST API, in PostgreSQL and on the bus. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The Redis stream that carries queued jobs of this kind. */
+  public String streamKey() {
+    return "atelier:jobs:" + wireName;
+  }
+
+  /** The consumer group that the workers of this kind share. */
+  public String consumerGroup() {
+    return wireName + "-workers";
+  }
+
+  public static Optional<JobKind> fromWireName(String name) {
+    return Arrays.stream(values()).filter(k -> k.wireName.equals(name)).findFirst();
+  }
+
+  public static String wireNames() {
+    return String.join(", ", Arrays.stream(values()).map(JobKind::wireName).toList());
+  }
+}

@@ -1,0 +1,38 @@
+package io.atelier.database;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** The PostgreSQL pool. Verticles of one Vert.x instance share it, so deploying many costs no extra connections. */
+public final class DatabasePool {
+
+  private DatabasePool() {
+  }
+
+  public static Pool create(Vertx vertx, PostgresConfig config) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        .setDatabase(config.database())
+        .setUser(config.user())
+        .setPassword(config.password())
+        .setCachePreparedStatements(true);
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(config.poolSize())
+        .setShared(true)
+        .setName("atelier-postgres")
+        // A request waits this long for a connection before it fails, instead of hanging while PostgreSQL is down.
+        .setConnectionTimeout(5)
+        .setMaxWaitQueueSize(1_000);
+    return PgBuilder.pool()
+        .with(pool)
+        .with(new NetClientOptions().setConnectTimeout(5_000))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+}

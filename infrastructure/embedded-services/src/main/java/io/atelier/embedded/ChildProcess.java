@@ -1,0 +1,88 @@
+package io.atelier.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A server started as a child process, with its output in a log file, stopped gracefully then forcibly. */
+final class ChildProcess implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+
+  private final String name;
+  private final Process process;
+  private final Path logFile;
+
+  private ChildProcess(String name, Process process, Path logFile) {
+    this.name = name;
+    this.process = process;
+    this.logFile = logFile;
+  }
+
+  static ChildProcess start(String name, List<String> command, Path workDir, Path logFile) {
+    try {
+      Files.createDirectories(logFile.getParent());
+      Process process = new ProcessBuilder(command)
+          .directory(workDir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(logFile.toFile())
+          .start();
+      LOG.info("started {} (pid {}): log {}", name, process.pid(), logFile);
+      return new ChildProcess(name, process, logFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+    }
+  }
+
+  /** Waits until the process listens on the port, failing early if it exits. */
+  void awaitPort(int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + logFile);
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        sleep(50);
+      }
+    }
+    close();
+    throw new IllegalStateException(name + " did not listen on port " + port + " within " + timeout + "; see " + logFile);
+  }
+
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        LOG.warn("{} did not stop within 10 s; killing it", name);
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a child process", e);
+    }
+  }
+}

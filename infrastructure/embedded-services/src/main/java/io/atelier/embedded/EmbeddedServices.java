@@ -1,0 +1,123 @@
+package io.atelier.embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL, Redis and an S3-compatible server on free loopback ports, with every file under one folder. For the
+ * {@code dev} command and the tests only: a production node connects to external services instead.
+ *
+ * <p>Layout of the folder: {@code bin/} (extracted binaries, reused), {@code postgres/}, {@code redis/},
+ * {@code s3/} (data), {@code logs/}.
+ */
+public final class EmbeddedServices implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServices.class);
+
+  private final EmbeddedPostgres postgres;
+  private final EmbeddedRedis redis;
+  private final EmbeddedS3 s3;
+  private final Thread shutdownHook;
+  private volatile boolean closed;
+
+  private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedRedis redis, EmbeddedS3 s3) {
+    this.postgres = postgres;
+    this.redis = redis;
+    this.s3 = s3;
+    // A JVM that exits without calling close() must not leave servers behind.
+    this.shutdownHook = new Thread(this::stopAll, "embedded-services-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Starts all three servers in parallel; data in {@code folder} survives a restart on the same folder. */
+  public static EmbeddedServices start(Path folder) {
+    Path root = folder.toAbsolutePath();
+    Path bin = root.resolve("bin");
+    Path logs = root.resolve("logs");
+    long started = System.nanoTime();
+    CompletableFuture<EmbeddedS3> s3 = CompletableFuture.supplyAsync(() -> EmbeddedS3.start(bin, root.resolve("s3"), logs));
+    CompletableFuture<EmbeddedRedis> redis = CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(bin, root.resolve("redis"), logs));
+    CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(() -> startPostgres(root, bin, logs));
+    try {
+      CompletableFuture.allOf(s3, redis, postgres).join();
+    } catch (CompletionException e) {
+      s3.thenAccept(EmbeddedS3::close);
+      redis.thenAccept(EmbeddedRedis::close);
+      postgres.thenAccept(EmbeddedServices::closeQuietly);
+      throw new IllegalStateException("embedded services failed to start: " + e.getCause().getMessage(), e.getCause());
+    }
+    EmbeddedServices services = new EmbeddedServices(postgres.join(), redis.join(), s3.join());
+    LOG.info("embedded services up in {} ms under {}", (System.nanoTime() - started) / 1_000_000, root);
+    return services;
+  }
+
+  private static EmbeddedPostgres startPostgres(Path root, Path bin, Path logs) {
+    try {
+      Files.createDirectories(bin.resolve("postgres"));
+      Files.createDirectories(logs);
+      return EmbeddedPostgres.builder()
+          .setPort(FreePorts.pick())
+          .setDataDirectory(root.resolve("postgres"))
+          .setCleanDataDirectory(false)
+          .setOverrideWorkingDirectory(bin.resolve("postgres").toFile())
+          .setRegisterShutdownHook(false)
+          .setPGStartupWait(Duration.ofSeconds(60))
+          .setServerConfig("max_connections", "200")
+          .setOutputRedirector(Redirect.appendTo(logs.resolve("postgres.log").toFile()))
+          .setErrorRedirector(Redirect.appendTo(logs.resolve("postgres.log").toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded PostgreSQL failed to start", e);
+    }
+  }
+
+  public PostgresEndpoint postgres() {
+    return new PostgresEndpoint("127.0.0.1", postgres.getPort(), "postgres", "postgres", "postgres");
+  }
+
+  public String redisUri() {
+    return redis.uri();
+  }
+
+  public S3Endpoint s3() {
+    return s3.endpoint();
+  }
+
+  @Override
+  public void close() {
+    stopAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // Called from another shutdown hook: ours runs anyway and finds everything stopped.
+    }
+  }
+
+  private synchronized void stopAll() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    s3.close();
+    redis.close();
+    closeQuietly(postgres);
+    LOG.info("embedded services stopped");
+  }
+
+  private static void closeQuietly(EmbeddedPostgres postgres) {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.atelier.jobs;
+
+import io.atelier.contracts.JobKind;
+import io.atelier.contracts.JobState;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A row of the jobs table. */
+public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID assetId, JsonObject params,
+                  int attempts, String error, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+                  OffsetDateTime startedAt, OffsetDateTime finishedAt) {
+
+  static Job fromRow(Row row) {
+    return new Job(row.getUUID("id"), row.getUUID("project_id"),
+        JobKind.fromWireName(row.getString("kind")).orElseThrow(
+            () -> new IllegalStateException("job " + row.getUUID("id") + " has unknown kind " + row.getString("kind"))),
+        JobState.fromWireName(row.getString("state")), row.getUUID("asset_id"), (JsonObject) row.getValue("params"),
+        row.getInteger("attempts"), row.getString("error"), row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"));
+  }
+
+  public JsonObject toApiJson() {
+    return new JsonObject()
+        .put("id", id.toString())
+        .put("type", kind.wireName())
+        .put("state", state.wireName())
+        .put("assetId", assetId.toString())
+        .put("params", params)
+        .put("attempts", attempts)
+        .put("error", error)
+        .put("createdAt", instant(createdAt))
+        .put("updatedAt", instant(updatedAt))
+        .put("startedAt", instant(startedAt))
+        .put("finishedAt", instant(finishedAt));
+  }
+
+  private static String instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant().toString();
+  }
+}

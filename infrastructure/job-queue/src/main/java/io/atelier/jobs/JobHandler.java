@@ -1,0 +1,21 @@
+package io.atelier.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+
+/** The work of one job kind. */
+@FunctionalInterface
+public interface JobHandler {
+
+  /**
+   * Runs the job. Fails with {@link JobFailedException} when the job cannot succeed. On success it returns the
+   * writer that stores the result, which runs in the same transaction that marks the job succeeded; results are keyed
+   * by job id, so a job run twice leaves one result.
+   */
+  Future<ResultWriter> run(Job job);
+
+  @FunctionalInterface
+  interface ResultWriter {
+    Future<Void> write(SqlClient transaction);
+  }
+}

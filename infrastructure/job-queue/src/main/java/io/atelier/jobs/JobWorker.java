@@ -1,0 +1,244 @@
+package io.atelier.jobs;
+
+import io.atelier.contracts.BusAddresses;
+import io.atelier.contracts.JobEvent;
+import io.atelier.contracts.JobKind;
+import io.atelier.contracts.JobState;
+import io.atelier.contracts.QueuedJob;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls one kind's jobs from its Redis stream through the kind's consumer group and runs them.
+ *
+ * <p>Leases: an entry a worker has read stays pending in the group until acknowledged. While a job runs the worker
+ * re-claims its own entry every third of the lease, which resets the entry's idle time; a worker that dies stops
+ * doing so, and once the entry has been idle for a whole lease any worker takes it over with XAUTOCLAIM. The job
+ * row in PostgreSQL decides what a delivery does, so a duplicate delivery of a finished job is only acknowledged.
+ *
+ * <p>An entry is acknowledged once the job's outcome is committed; if PostgreSQL cannot be reached the entry stays
+ * pending and comes back after the lease.
+ */
+public final class JobWorker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final JobRepository jobs;
+  private final JobKind kind;
+  private final String workerName;
+  private final WorkerConfig config;
+  private final JobHandler handler;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final List<Future<Void>> slots = new ArrayList<>();
+  private final Map<Integer, RedisConnection> readConnections = new HashMap<>();
+
+  public JobWorker(Vertx vertx, Redis redis, JobRepository jobs, JobKind kind, String workerName,
+                   WorkerConfig config, JobHandler handler) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.jobs = jobs;
+    this.kind = kind;
+    this.workerName = workerName;
+    this.config = config;
+    this.handler = handler;
+  }
+
+  public Future<Void> start() {
+    return ensureGroup().onSuccess(ignored -> {
+      for (int slot = 0; slot < config.concurrency(); slot++) {
+        Promise<Void> done = Promise.promise();
+        slots.add(done.future());
+        loop(slot, done);
+      }
+      LOG.info("worker={} kind={} consuming {} with {} slots", workerName, kind.wireName(), kind.streamKey(),
+          config.concurrency());
+    });
+  }
+
+  /** Stops taking jobs, lets running ones finish, then returns. */
+  public Future<Void> stop() {
+    stopping.set(true);
+    readConnections.values().forEach(RedisConnection::close);
+    return Future.join(slots).mapEmpty();
+  }
+
+  private Future<Void> ensureGroup() {
+    // "0": entries added before the group existed are still delivered.
+    return redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(kind.streamKey()).arg(kind.consumerGroup())
+            .arg("0").arg("MKSTREAM"))
+        .<Void>mapEmpty()
+        .recover(e -> e.getMessage() != null && e.getMessage().startsWith("BUSYGROUP")
+            ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  private void loop(int slot, Promise<Void> done) {
+    if (stopping.get()) {
+      done.complete();
+      return;
+    }
+    String consumer = workerName + "-" + slot;
+    claimExpired(consumer)
+        .compose(claimed -> claimed.isPresent() ? Future.succeededFuture(claimed) : readNew(slot, consumer))
+        .compose(entry -> entry.map(e -> process(consumer, e)).orElse(Future.succeededFuture()))
+        .onComplete(result -> {
+          if (result.failed() && !stopping.get()) {
+            LOG.warn("worker={} slot={} queue error, retrying in 1 s: {}", workerName, slot, result.cause().toString());
+            dropReadConnection(slot);
+            vertx.setTimer(1_000, t -> loop(slot, done));
+          } else {
+            loop(slot, done);
+          }
+        });
+  }
+
+  private Future<Optional<StreamEntry>> claimExpired(String consumer) {
+    return redis.send(Request.cmd(Command.XAUTOCLAIM).arg(kind.streamKey()).arg(kind.consumerGroup()).arg(consumer)
+            .arg(config.lease().toMillis()).arg("0-0").arg("COUNT").arg(1))
+        .map(response -> firstEntry(response.get(1)))
+        .onSuccess(entry -> entry.ifPresent(e ->
+            LOG.info("worker={} took over entry={} whose lease expired", consumer, e.id())));
+  }
+
+  private Future<Optional<StreamEntry>> readNew(int slot, String consumer) {
+    return readConnection(slot)
+        .compose(connection -> connection.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(kind.consumerGroup())
+            .arg(consumer).arg("COUNT").arg(1).arg("BLOCK").arg(config.pollBlock().toMillis())
+            .arg("STREAMS").arg(kind.streamKey()).arg(">")))
+        .map(response -> response == null || response.type() != ResponseType.MULTI || response.size() == 0
+            ? Optional.<StreamEntry>empty()
+            : firstEntry(response.get(0).get(1)));
+  }
+
+  private Future<RedisConnection> readConnection(int slot) {
+    RedisConnection existing = readConnections.get(slot);
+    if (existing != null) {
+      return Future.succeededFuture(existing);
+    }
+    // XREADGROUP BLOCK holds its connection, so each slot reads on a connection of its own.
+    return redis.connect().onSuccess(connection -> {
+      readConnections.put(slot, connection);
+      connection.exceptionHandler(e -> dropReadConnection(slot));
+    });
+  }
+
+  private void dropReadConnection(int slot) {
+    RedisConnection connection = readConnections.remove(slot);
+    if (connection != null) {
+      connection.close();
+    }
+  }
+
+  private Future<Void> process(String consumer, StreamEntry entry) {
+    QueuedJob queued;
+    try {
+      queued = QueuedJob.fromStreamFields(entry.fields());
+    } catch (IllegalArgumentException malformed) {
+      LOG.error("worker={} entry={} is malformed and is dropped: {}", consumer, entry.id(), malformed.getMessage());
+      return acknowledge(entry);
+    }
+    long heartbeat = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3), t -> renewLease(consumer, entry));
+    return jobs.startAttempt(queued.jobId(), consumer)
+        .compose(started -> started.map(job -> run(consumer, job)).orElseGet(() -> {
+          LOG.info("worker={} job={} already finished; duplicate delivery acknowledged", consumer, queued.jobId());
+          return Future.succeededFuture();
+        }))
+        .eventually(() -> {
+          vertx.cancelTimer(heartbeat);
+          return Future.succeededFuture();
+        })
+        .compose(ignored -> acknowledge(entry));
+  }
+
+  private Future<Void> run(String consumer, Job job) {
+    LOG.info("worker={} job={} kind={} attempt={} started", consumer, job.id(), kind.wireName(), job.attempts());
+    publish(job, JobState.RUNNING, null);
+    long started = System.nanoTime();
+    return Future.<JobHandler.ResultWriter>future(p -> handler.run(job).onComplete(p))
+        .transform(result -> {
+          if (result.succeeded()) {
+            return jobs.pool().withTransaction(tx -> result.result().write(tx)
+                    .compose(ignored -> JobRepository.markSucceeded(tx, job.id(), job.attempts())))
+                .onSuccess(marked -> {
+                  LOG.info("worker={} job={} succeeded in {} ms", consumer, job.id(), (System.nanoTime() - started) / 1_000_000);
+                  if (marked) {
+                    publish(job, JobState.SUCCEEDED, null);
+                  }
+                })
+                .mapEmpty();
+          }
+          String error = result.cause() instanceof JobFailedException failed
+              ? failed.describe()
+              : "internal: " + result.cause();
+          LOG.warn("worker={} job={} failed: {}", consumer, job.id(), error);
+          return jobs.markFailed(job.id(), job.attempts(), error)
+              .onSuccess(marked -> {
+                if (marked) {
+                  publish(job, JobState.FAILED, error);
+                }
+              })
+              .mapEmpty();
+        });
+  }
+
+  private void renewLease(String consumer, StreamEntry entry) {
+    redis.send(Request.cmd(Command.XCLAIM).arg(kind.streamKey()).arg(kind.consumerGroup()).arg(consumer).arg(0)
+            .arg(entry.id()).arg("JUSTID"))
+        .onFailure(e -> LOG.warn("worker={} could not renew lease of entry={}: {}", consumer, entry.id(), e.toString()));
+  }
+
+  private Future<Void> acknowledge(StreamEntry entry) {
+    return redis.send(Request.cmd(Command.XACK).arg(kind.streamKey()).arg(kind.consumerGroup()).arg(entry.id()))
+        .mapEmpty();
+  }
+
+  private void publish(Job job, JobState state, String error) {
+    vertx.eventBus().publish(BusAddresses.JOB_EVENTS,
+        new JobEvent(job.id(), job.projectId(), kind, state, error, Instant.now()).toJson());
+  }
+
+  /** The first entry of an XREADGROUP/XAUTOCLAIM entry list, skipping entries whose data was trimmed away. */
+  private static Optional<StreamEntry> firstEntry(Response entries) {
+    if (entries == null) {
+      return Optional.empty();
+    }
+    for (Response entry : entries) {
+      if (entry == null || entry.size() < 2 || entry.get(1) == null) {
+        continue;
+      }
+      Map<String, String> fields = new HashMap<>();
+      Response flat = entry.get(1);
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        fields.put(flat.get(i).toString(), flat.get(i + 1).toString());
+      }
+      return Optional.of(new StreamEntry(entry.get(0).toString(), fields));
+    }
+    return Optional.empty();
+  }
+
+  private record StreamEntry(String id, Map<String, String> fields) {
+  }
+
+  /** A name unique to this process, for the consumer names of its workers. */
+  public static String uniqueWorkerName(String prefix) {
+    return prefix + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

@@ -1,0 +1,42 @@
+package io.atelier.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one executable of the mesh. */
+@Command(name = "atelier",
+    mixinStandardHelpOptions = true,
+    version = "atelier 0.1.0",
+    description = "Atelier: upload, transcribe, enrich, render and co-edit media on one reactive mesh.",
+    subcommands = {DevCommand.class, NodeCommand.class, ProjectCommand.class, CommandLine.HelpCommand.class})
+public final class AtelierCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new AtelierCommand())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println("atelier: " + rootMessage(e));
+          return 1;
+        })
+        .execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException
+        || t instanceof java.util.concurrent.CompletionException)) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

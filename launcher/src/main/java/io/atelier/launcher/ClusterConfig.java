@@ -1,0 +1,42 @@
+package io.atelier.launcher;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The {@code cluster} section: how this node joins the Hazelcast cluster. Members are listed one by one
+ * ({@code host:port}); multicast and cloud auto-detection stay off.
+ */
+public record ClusterConfig(String name, String host, int port, List<String> members) {
+
+  public ClusterConfig {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("cluster.name is required");
+    }
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("cluster.host is required");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("cluster.port must be 1..65535, was " + port);
+    }
+    members = List.copyOf(members);
+    for (String member : members) {
+      if (!member.matches("[^:\\s]+:\\d{1,5}")) {
+        throw new IllegalArgumentException("cluster.members entries must be host:port, was '" + member + "'");
+      }
+    }
+  }
+
+  public static ClusterConfig from(JsonObject config) {
+    JsonObject section = config.getJsonObject("cluster", new JsonObject());
+    Object raw = section.getValue("members");
+    List<String> members = raw instanceof JsonArray array
+        ? array.stream().map(String::valueOf).toList()
+        : raw instanceof String text && !text.isBlank() ? List.of(text.split("\\s*,\\s*")) : List.of();
+    String host = section.getString("host", "127.0.0.1");
+    int port = section.getInteger("port", 5701);
+    return new ClusterConfig(section.getString("name", "atelier"), host, port,
+        members.isEmpty() ? List.of(host + ":" + port) : members);
+  }
+}

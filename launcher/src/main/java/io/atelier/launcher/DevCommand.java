@@ -1,0 +1,121 @@
+package io.atelier.launcher;
+
+import io.atelier.database.ApiKeyRepository;
+import io.atelier.database.DatabasePool;
+import io.atelier.database.Migrations;
+import io.atelier.database.PostgresConfig;
+import io.atelier.embedded.EmbeddedServices;
+import io.atelier.embedded.FreePorts;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Every verticle in one JVM on embedded PostgreSQL, Redis and S3: the mesh on a laptop, nothing to install. */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+    description = {"Run the whole mesh in this JVM on embedded PostgreSQL, Redis and an S3-compatible server,",
+        "clustered through Hazelcast on 127.0.0.1. Data stays in --data-dir between runs. Ctrl-C stops everything."})
+final class DevCommand implements Callable<Integer> {
+
+  @Option(names = "--data-dir", defaultValue = ".atelier-dev", description = "Where data and logs live (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the edge (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--fresh", description = "Delete the data folder first.")
+  boolean fresh;
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = dataDir.toAbsolutePath();
+    if (fresh) {
+      deleteTree(data);
+    }
+    Files.createDirectories(data);
+    EmbeddedServices services = EmbeddedServices.start(data.resolve("services"));
+    MeshNode node;
+    try {
+      int clusterPort = FreePorts.pick();
+      JsonObject config = EmbeddedMeshConfig.build(services, data, port, "atelier-dev-" + UUID.randomUUID(),
+          clusterPort, List.of("127.0.0.1:" + clusterPort));
+      MeshConfigLoader.applyEnvironment(config, System.getenv());
+      Migrations.apply(PostgresConfig.from(config));
+      node = Blocking.await(MeshNode.start(config, EnumSet.allOf(VerticleName.class)), Duration.ofMinutes(3));
+      String apiKey = Blocking.await(developmentKey(node, config, data), Duration.ofSeconds(30));
+      int edgePort = config.getJsonObject("edge").getInteger("port");
+      System.out.println();
+      System.out.println("Atelier is running at http://127.0.0.1:" + edgePort + "  (data: " + data + "; Ctrl-C to stop)");
+      System.out.println("ATELIER_API_KEY=" + apiKey);
+      System.out.flush();
+    } catch (RuntimeException e) {
+      services.close();
+      throw e;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    MeshNode running = node;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        Blocking.await(running.stop(), Duration.ofSeconds(60));
+      } finally {
+        services.close();
+        stopped.countDown();
+      }
+    }, "atelier-dev-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** The development project's key, remembered in the data folder so it stays the same across restarts. */
+  private static Future<String> developmentKey(MeshNode node, JsonObject config, Path data) {
+    Path remembered = data.resolve("dev-project.json");
+    Pool pool = DatabasePool.create(node.vertx(), PostgresConfig.from(config));
+    ApiKeyRepository keys = new ApiKeyRepository(pool);
+    Future<Boolean> reusable = Future.succeededFuture(false);
+    JsonObject saved = null;
+    try {
+      if (Files.exists(remembered)) {
+        saved = new JsonObject(Files.readString(remembered));
+        reusable = keys.opens(saved.getString("apiKey"), UUID.fromString(saved.getString("projectId")));
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      saved = null;
+    }
+    JsonObject previous = saved;
+    return reusable.compose(reuse -> reuse
+            ? Future.succeededFuture(previous.getString("apiKey"))
+            : keys.createProject("development").map(created -> {
+              try {
+                Files.writeString(remembered, new JsonObject().put("projectId", created.projectId().toString())
+                    .put("apiKey", created.apiKey()).encodePrettily());
+              } catch (IOException e) {
+                throw new IllegalStateException("cannot write " + remembered, e);
+              }
+              return created.apiKey();
+            }))
+        .eventually(pool::close);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+  }
+}

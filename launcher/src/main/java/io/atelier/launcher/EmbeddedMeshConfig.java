@@ -1,0 +1,33 @@
+package io.atelier.launcher;
+
+import io.atelier.embedded.EmbeddedServices;
+import io.atelier.embedded.PostgresEndpoint;
+import io.atelier.embedded.S3Endpoint;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The configuration of a mesh running on embedded services, with its files under one folder. */
+final class EmbeddedMeshConfig {
+
+  private EmbeddedMeshConfig() {
+  }
+
+  static JsonObject build(EmbeddedServices services, Path dataDir, int edgePort, String clusterName, int clusterPort,
+                          List<String> clusterMembers) {
+    PostgresEndpoint pg = services.postgres();
+    S3Endpoint s3 = services.s3();
+    return new JsonObject()
+        .put("postgres", new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
+            .put("user", pg.user()).put("password", pg.password()).put("poolSize", 8))
+        .put("redis", new JsonObject().put("uri", services.redisUri()).put("poolSize", 8))
+        .put("s3", new JsonObject().put("endpoint", s3.url()).put("region", s3.region()).put("accessKey", s3.accessKey())
+            .put("secretKey", s3.secretKey()).put("bucket", "atelier").put("pathStyle", true))
+        .put("edge", new JsonObject().put("host", "127.0.0.1").put("port", edgePort)
+            .put("uploadsDirectory", dataDir.resolve("uploads").toString()))
+        .put("transcription", new JsonObject().put("workDirectory", dataDir.resolve("transcription").toString()))
+        .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", clusterPort)
+            .put("members", new JsonArray(List.copyOf(clusterMembers))));
+  }
+}

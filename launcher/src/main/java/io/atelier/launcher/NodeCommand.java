@@ -1,0 +1,49 @@
+package io.atelier.launcher;
+
+import io.atelier.database.Migrations;
+import io.atelier.database.PostgresConfig;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Joins the cluster with a chosen set of verticles, using external PostgreSQL, Redis and S3. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = {"Join the mesh's cluster and run the chosen verticles against external PostgreSQL, Redis and S3.",
+        "Configuration: the --config files merged in order, then ATELIER_<SECTION>_<KEY> environment variables",
+        "(e.g. ATELIER_POSTGRES_HOST, ATELIER_CLUSTER_MEMBERS=10.0.0.1:5701,10.0.0.2:5701)."})
+final class NodeCommand implements Callable<Integer> {
+
+  @Option(names = "--verticles", required = true, paramLabel = "LIST",
+      description = "Comma-separated verticles to run: edge, transcription.")
+  String verticles;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file (repeatable; later files win).")
+  List<Path> configFiles = List.of();
+
+  @Option(names = "--skip-migrations", description = "Do not apply database migrations at start-up.")
+  boolean skipMigrations;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Set<VerticleName> names = VerticleName.parseList(verticles);
+    JsonObject config = MeshConfigLoader.load(configFiles, System.getenv());
+    if (!skipMigrations) {
+      Migrations.apply(PostgresConfig.from(config));
+    }
+    MeshNode node = Blocking.await(MeshNode.start(config, names), Duration.ofMinutes(2));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Blocking.await(node.stop(), Duration.ofSeconds(60));
+      stopped.countDown();
+    }, "atelier-node-shutdown"));
+    System.out.println("Atelier node running " + verticles + "; Ctrl-C to stop");
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,34 @@
+package io.atelier.edge;
+
+import io.vertx.core.json.JsonObject;
+
+/** The {@code edge} section of the configuration. */
+public record EdgeConfig(String host, int port, long maxUploadBytes, String uploadsDirectory) {
+
+  public static final int DEFAULT_PORT = 8080;
+  public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
+
+  public EdgeConfig {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("edge.host is required");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("edge.port must be 0..65535, was " + port);
+    }
+    if (maxUploadBytes < 1) {
+      throw new IllegalArgumentException("edge.maxUploadBytes must be positive, was " + maxUploadBytes);
+    }
+    if (uploadsDirectory == null || uploadsDirectory.isBlank()) {
+      throw new IllegalArgumentException("edge.uploadsDirectory is required");
+    }
+  }
+
+  public static EdgeConfig from(JsonObject config) {
+    JsonObject section = config.getJsonObject("edge", new JsonObject());
+    return new EdgeConfig(
+        section.getString("host", "0.0.0.0"),
+        section.getInteger("port", DEFAULT_PORT),
+        section.getLong("maxUploadBytes", DEFAULT_MAX_UPLOAD_BYTES),
+        section.getString("uploadsDirectory", System.getProperty("java.io.tmpdir") + "/atelier-uploads"));
+  }
+}

@@ -1,0 +1,115 @@
+package io.atelier.edge;
+
+import io.atelier.contracts.JobKind;
+import io.atelier.database.AssetRepository;
+import io.atelier.jobs.Job;
+import io.atelier.jobs.JobQueue;
+import io.atelier.jobs.JobRepository;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@code POST /v1/jobs} and {@code GET /v1/jobs/{id}}. */
+final class JobRoutes {
+
+  static final long MAX_JSON_BODY = 64 * 1024;
+
+  private final JobQueue queue;
+  private final JobRepository jobs;
+  private final AssetRepository assets;
+
+  JobRoutes(JobQueue queue, JobRepository jobs, AssetRepository assets) {
+    this.queue = queue;
+    this.jobs = jobs;
+    this.assets = assets;
+  }
+
+  void mount(Router router) {
+    router.post("/v1/jobs").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BODY)).handler(this::create);
+    router.get("/v1/jobs/:jobId").handler(this::get);
+  }
+
+  private record JobRequest(JobKind kind, UUID assetId, JsonObject params) {
+  }
+
+  private void create(RoutingContext ctx) {
+    JobRequest request = parse(ctx);
+    UUID projectId = ApiKeyAuthHandler.projectId(ctx);
+    assets.find(projectId, request.assetId())
+        .compose(asset -> asset.isEmpty()
+            ? Future.failedFuture(Problem.notFound("no asset " + request.assetId() + " in this project"))
+            : queue.submit(projectId, request.kind(), request.assetId(), request.params()))
+        .onSuccess(job -> ctx.response()
+            .setStatusCode(202)
+            .putHeader(HttpHeaders.LOCATION, "/v1/jobs/" + job.id())
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(job.toApiJson().encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private static JobRequest parse(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    Object type = body.getValue("type");
+    if (type == null) {
+      throw Problem.invalidField("type", "field 'type' is required (one of: " + JobKind.wireNames() + ")");
+    }
+    if (!(type instanceof String typeName)) {
+      throw Problem.invalidField("type", "field 'type' must be a string");
+    }
+    JobKind kind = JobKind.fromWireName(typeName).orElseThrow(() -> Problem.invalidField("type",
+        "unknown job type '" + typeName + "' (one of: " + JobKind.wireNames() + ")"));
+    Object assetId = body.getValue("assetId");
+    if (assetId == null) {
+      throw Problem.invalidField("assetId", "field 'assetId' is required");
+    }
+    UUID asset = (assetId instanceof String text ? Ids.parse(text) : Optional.<UUID>empty())
+        .orElseThrow(() -> Problem.invalidField("assetId", "field 'assetId' must be an asset id (a UUID)"));
+    Object params = body.getValue("params");
+    if (params != null && !(params instanceof JsonObject)) {
+      throw Problem.invalidField("params", "field 'params' must be an object");
+    }
+    return new JobRequest(kind, asset, params == null ? new JsonObject() : (JsonObject) params);
+  }
+
+  static JsonObject jsonBody(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+      throw Problem.unsupportedMediaType("send the body as application/json");
+    }
+    if (ctx.body() == null || ctx.body().length() == 0) {
+      throw Problem.badRequest("the request body is empty; expected a JSON object");
+    }
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      if (!(value instanceof JsonObject object)) {
+        throw Problem.badRequest("the request body must be a JSON object");
+      }
+      return object;
+    } catch (DecodeException e) {
+      throw Problem.badRequest("the request body is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private void get(RoutingContext ctx) {
+    UUID projectId = ApiKeyAuthHandler.projectId(ctx);
+    String raw = ctx.pathParam("jobId");
+    find(jobs, projectId, raw)
+        .onSuccess(job -> ctx.json(job.toApiJson()))
+        .onFailure(ctx::fail);
+  }
+
+  /** The project's job named by {@code raw}, or a 404 problem. */
+  static Future<Job> find(JobRepository jobs, UUID projectId, String raw) {
+    return Ids.parse(raw)
+        .map(id -> jobs.find(projectId, id))
+        .orElseGet(() -> Future.succeededFuture(Optional.empty()))
+        .compose(job -> job.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(Problem.notFound("no job " + raw + " in this project"))));
+  }
+}

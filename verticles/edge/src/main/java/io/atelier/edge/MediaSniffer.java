@@ -1,0 +1,58 @@
+package io.atelier.edge;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.tika.Tika;
+
+/**
+ * Names the media type of a file from its bytes alone (Tika's magic numbers); the file name and the type the client
+ * claims are ignored. Only the formats the mesh can process are accepted.
+ */
+final class MediaSniffer {
+
+  private static final Map<String, String> ACCEPTED = Map.ofEntries(
+      Map.entry("audio/vnd.wave", "audio/wav"),
+      Map.entry("audio/wav", "audio/wav"),
+      Map.entry("audio/x-wav", "audio/wav"),
+      Map.entry("audio/mpeg", "audio/mpeg"),
+      Map.entry("audio/ogg", "audio/ogg"),
+      Map.entry("audio/vorbis", "audio/ogg"),
+      Map.entry("audio/opus", "audio/ogg"),
+      Map.entry("audio/speex", "audio/ogg"),
+      Map.entry("application/ogg", "audio/ogg"),
+      Map.entry("application/kate", "audio/ogg"),
+      Map.entry("video/ogg", "video/ogg"),
+      Map.entry("audio/x-oggflac", "audio/ogg"),
+      Map.entry("audio/x-flac", "audio/flac"),
+      Map.entry("audio/flac", "audio/flac"),
+      Map.entry("video/mp4", "video/mp4"),
+      Map.entry("video/quicktime", "video/mp4"),
+      Map.entry("video/x-m4v", "video/mp4"),
+      Map.entry("audio/mp4", "audio/mp4"),
+      Map.entry("audio/x-m4a", "audio/mp4"));
+
+  private final Tika tika = new Tika();
+
+  /** The canonical media type of the file, or empty when it is not a format the mesh accepts. Blocking. */
+  Optional<String> sniff(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      return Optional.ofNullable(ACCEPTED.get(tika.detect(in)));
+    }
+  }
+
+  /** What Tika saw, for error messages. Blocking. */
+  String describe(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      return tika.detect(in);
+    }
+  }
+
+  static String acceptedFormats() {
+    return "WAV, MP3, OGG, FLAC, MP4";
+  }
+}

@@ -1,0 +1,74 @@
+package io.atelier.edge;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The router's failure handler: every error leaves the edge as {@code application/problem+json}. */
+final class ProblemResponder implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    Problem problem = toProblem(ctx);
+    if (problem.status() == 503) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+    }
+    ctx.response()
+        .setStatusCode(problem.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE)
+        .end(problem.toJson(ctx.request().path()).encode());
+  }
+
+  private static Problem toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof Problem problem) {
+      return problem;
+    }
+    if (failure == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      return statusProblem(ctx);
+    }
+    if (isUnavailable(failure)) {
+      LOG.warn("request={} {} failed, a dependency is unavailable: {}", ctx.request().method(), ctx.request().path(),
+          failure.toString());
+      return Problem.of(503, "Service unavailable", "a backing service is unavailable; retry shortly");
+    }
+    LOG.error("request={} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    return Problem.of(500, "Internal server error", "the request failed on the server");
+  }
+
+  private static Problem statusProblem(RoutingContext ctx) {
+    int status = ctx.statusCode() < 0 ? 500 : ctx.statusCode();
+    return switch (status) {
+      case 404 -> Problem.notFound("no resource at " + ctx.request().path());
+      case 405 -> Problem.of(405, "Method not allowed", ctx.request().method() + " is not allowed on " + ctx.request().path());
+      case 413 -> Problem.of(413, "Content too large", "the request body exceeds the size limit");
+      case 415 -> Problem.unsupportedMediaType("the request's content type is not accepted here");
+      case 400 -> Problem.badRequest("the request is malformed");
+      default -> Problem.of(status, "Error", "the request failed with status " + status);
+    };
+  }
+
+  private static boolean isUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
+          || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException
+          || (t instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("57P"))
+          || String.valueOf(t.getMessage()).contains("Timeout")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

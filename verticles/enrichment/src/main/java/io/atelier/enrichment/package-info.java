@@ -1,0 +1,2 @@
+/** The enrichment verticle. Not yet built: the module holds its place in the reactor so later work has a home. */
+package io.atelier.enrichment;

@@ -1,0 +1,12 @@
+package io.atelier.transcription;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What a speech engine heard in a recording. */
+record RecognizedSpeech(List<TimedWord> words, double durationSeconds) {
+
+  String text() {
+    return words.stream().map(TimedWord::word).collect(Collectors.joining(" "));
+  }
+}

@@ -1,0 +1,104 @@
+package io.atelier.transcription;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Groups timed words into subtitle cues and writes them as SubRip (SRT) or WebVTT. A cue ends at a pause, when it
+ * would exceed two lines of {@value #MAX_LINE} characters, or after {@value #MAX_CUE_SECONDS} seconds.
+ */
+final class SubtitleWriter {
+
+  static final int MAX_LINE = 42;
+  static final double MAX_CUE_SECONDS = 7.0;
+  static final double PAUSE_SECONDS = 1.0;
+
+  record Cue(double start, double end, List<String> lines) {
+  }
+
+  private SubtitleWriter() {
+  }
+
+  static List<Cue> cues(List<TimedWord> words) {
+    List<Cue> cues = new ArrayList<>();
+    List<TimedWord> current = new ArrayList<>();
+    for (TimedWord word : words) {
+      if (!current.isEmpty() && mustBreakBefore(current, word)) {
+        cues.add(toCue(current));
+        current = new ArrayList<>();
+      }
+      current.add(word);
+    }
+    if (!current.isEmpty()) {
+      cues.add(toCue(current));
+    }
+    return cues;
+  }
+
+  private static boolean mustBreakBefore(List<TimedWord> cue, TimedWord next) {
+    TimedWord last = cue.get(cue.size() - 1);
+    if (next.start() - last.end() >= PAUSE_SECONDS) {
+      return true;
+    }
+    if (next.end() - cue.get(0).start() > MAX_CUE_SECONDS) {
+      return true;
+    }
+    List<TimedWord> extended = new ArrayList<>(cue);
+    extended.add(next);
+    return wrap(extended).size() > 2;
+  }
+
+  private static Cue toCue(List<TimedWord> words) {
+    return new Cue(words.get(0).start(), words.get(words.size() - 1).end(), wrap(words));
+  }
+
+  /** Greedy line wrapping at {@link #MAX_LINE}; a single longer word gets a line of its own. */
+  private static List<String> wrap(List<TimedWord> words) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (TimedWord word : words) {
+      if (line.length() > 0 && line.length() + 1 + word.word().length() > MAX_LINE) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(word.word());
+    }
+    if (line.length() > 0) {
+      lines.add(line.toString());
+    }
+    return lines;
+  }
+
+  static String srt(List<TimedWord> words) {
+    StringBuilder out = new StringBuilder();
+    int index = 1;
+    for (Cue cue : cues(words)) {
+      out.append(index++).append('\n')
+          .append(timestamp(cue.start(), ',')).append(" --> ").append(timestamp(cue.end(), ',')).append('\n');
+      cue.lines().forEach(l -> out.append(l).append('\n'));
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  static String vtt(List<TimedWord> words) {
+    StringBuilder out = new StringBuilder("WEBVTT\n\n");
+    for (Cue cue : cues(words)) {
+      out.append(timestamp(cue.start(), '.')).append(" --> ").append(timestamp(cue.end(), '.')).append('\n');
+      // "-->" may not appear in a WebVTT cue's text; Vosk words never hold it, but edited text later may.
+      cue.lines().forEach(l -> out.append(l.replace("-->", "->")).append('\n'));
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  static String timestamp(double seconds, char millisSeparator) {
+    long millis = Math.round(seconds * 1000);
+    return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d", millis / 3_600_000, (millis / 60_000) % 60,
+        (millis / 1000) % 60, millisSeparator, millis % 1000);
+  }
+}

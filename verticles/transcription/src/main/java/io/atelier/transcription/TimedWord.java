@@ -1,0 +1,20 @@
+package io.atelier.transcription;
+
+import io.vertx.core.json.JsonObject;
+
+/** A recognised word, with its start and end in seconds from the start of the recording. */
+public record TimedWord(String word, double start, double end, double confidence) {
+
+  public TimedWord {
+    if (word == null || word.isBlank()) {
+      throw new IllegalArgumentException("a word has text");
+    }
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException("word '" + word + "' has bad timing " + start + ".." + end);
+    }
+  }
+
+  JsonObject toJson() {
+    return new JsonObject().put("word", word).put("start", start).put("end", end).put("confidence", confidence);
+  }
+}

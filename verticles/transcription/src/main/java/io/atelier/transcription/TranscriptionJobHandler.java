@@ -1,0 +1,97 @@
+package io.atelier.transcription;
+
+import io.atelier.contracts.ErrorCode;
+import io.atelier.database.Asset;
+import io.atelier.database.AssetRepository;
+import io.atelier.database.Transcript;
+import io.atelier.database.TranscriptRepository;
+import io.atelier.jobs.Job;
+import io.atelier.jobs.JobFailedException;
+import io.atelier.jobs.JobHandler;
+import io.atelier.storage.ObjectStorage;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A transcription job: fetch the asset from S3, decode and recognise it, store JSON/SRT/VTT/TXT renderings in S3
+ * under the job's id, and hand back the transcript row to commit with the job's success.
+ */
+final class TranscriptionJobHandler implements JobHandler {
+
+  private static final Map<String, String> CONTENT_TYPES = Map.of(
+      "json", "application/json",
+      "srt", "application/x-subrip; charset=utf-8",
+      "vtt", "text/vtt; charset=utf-8",
+      "txt", "text/plain; charset=utf-8");
+
+  private final AssetRepository assets;
+  private final ObjectStorage storage;
+  private final VoskSpeechEngine engine;
+  private final WorkerExecutor recognisers;
+  private final Path workDirectory;
+
+  TranscriptionJobHandler(AssetRepository assets, ObjectStorage storage, VoskSpeechEngine engine,
+                          WorkerExecutor recognisers, Path workDirectory) {
+    this.assets = assets;
+    this.storage = storage;
+    this.engine = engine;
+    this.recognisers = recognisers;
+    this.workDirectory = workDirectory;
+  }
+
+  @Override
+  public Future<ResultWriter> run(Job job) {
+    Path scratch = workDirectory.resolve("jobs").resolve(job.id() + "-" + job.attempts());
+    return assets.find(job.projectId(), job.assetId())
+        .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+            new JobFailedException(ErrorCode.NOT_FOUND, "asset " + job.assetId() + " no longer exists"))))
+        .compose(asset -> recognisers.<Path>executeBlocking(() -> Files.createDirectories(scratch), false)
+            .compose(dir -> storage.download(asset.storageKey(), dir.resolve("media")))
+            .compose(media -> recognisers.executeBlocking(() -> engine.transcribe(media, scratch), false))
+            .compose(speech -> store(job, asset, speech)))
+        .eventually(() -> recognisers.executeBlocking(() -> {
+          deleteTree(scratch);
+          return null;
+        }, false));
+  }
+
+  private Future<ResultWriter> store(Job job, Asset asset, RecognizedSpeech speech) {
+    JsonArray words = new JsonArray();
+    speech.words().forEach(w -> words.add(w.toJson()));
+    String prefix = "projects/" + job.projectId() + "/transcripts/" + job.id() + "/transcript.";
+    JsonObject files = new JsonObject();
+    CONTENT_TYPES.keySet().forEach(format -> files.put(format, prefix + format));
+    Transcript transcript = new Transcript(job.id(), job.projectId(), asset.id(), VoskSpeechEngine.NAME, "en",
+        speech.durationSeconds(), speech.text(), words, files);
+    Map<String, String> renderings = Map.of(
+        "json", transcript.toApiJson().encodePrettily(),
+        "srt", SubtitleWriter.srt(speech.words()),
+        "vtt", SubtitleWriter.vtt(speech.words()),
+        "txt", speech.text() + "\n");
+    return Future.all(renderings.entrySet().stream()
+            .map(e -> storage.putBytes(files.getString(e.getKey()), e.getValue().getBytes(StandardCharsets.UTF_8),
+                CONTENT_TYPES.get(e.getKey())))
+            .toList())
+        .map(ignored -> tx -> TranscriptRepository.upsert(tx, transcript));
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

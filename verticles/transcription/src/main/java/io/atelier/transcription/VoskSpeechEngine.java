@@ -1,0 +1,68 @@
+package io.atelier.transcription;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.vosk.LibVosk;
+import org.vosk.LogLevel;
+import org.vosk.Model;
+import org.vosk.Recognizer;
+
+/**
+ * Vosk speech recognition in-process. The model is loaded once and shared (Vosk models are thread-safe); each
+ * recording gets a recogniser of its own. Every call blocks: run it on a worker thread.
+ */
+final class VoskSpeechEngine implements AutoCloseable {
+
+  static final String NAME = "vosk";
+
+  private final Model model;
+  private final FfmpegAudioDecoder decoder;
+
+  private VoskSpeechEngine(Model model, FfmpegAudioDecoder decoder) {
+    this.model = model;
+    this.decoder = decoder;
+  }
+
+  static VoskSpeechEngine load(Path modelFolder, FfmpegAudioDecoder decoder) {
+    LibVosk.setLogLevel(LogLevel.WARNINGS);
+    try {
+      return new VoskSpeechEngine(new Model(modelFolder.toString()), decoder);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot load the Vosk model at " + modelFolder + ": " + e.getMessage(), e);
+    }
+  }
+
+  RecognizedSpeech transcribe(Path media, Path scratch) throws IOException, InterruptedException {
+    List<TimedWord> words = new ArrayList<>();
+    try (Recognizer recognizer = new Recognizer(model, FfmpegAudioDecoder.SAMPLE_RATE)) {
+      recognizer.setWords(true);
+      long pcmBytes = decoder.decode(media, scratch, (buffer, length) -> {
+        if (recognizer.acceptWaveForm(buffer, length)) {
+          collect(recognizer.getResult(), words);
+        }
+      });
+      collect(recognizer.getFinalResult(), words);
+      return new RecognizedSpeech(words, pcmBytes / 2.0 / FfmpegAudioDecoder.SAMPLE_RATE);
+    }
+  }
+
+  private static void collect(String resultJson, List<TimedWord> words) {
+    JsonArray result = new JsonObject(resultJson).getJsonArray("result");
+    if (result == null) {
+      return;
+    }
+    for (int i = 0; i < result.size(); i++) {
+      JsonObject w = result.getJsonObject(i);
+      words.add(new TimedWord(w.getString("word"), w.getDouble("start"), w.getDouble("end"), w.getDouble("conf", 1.0)));
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}
