@@ -82,7 +82,7 @@ final class JobRoutes {
     if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
       throw Problem.unsupportedMediaType("send the body as application/json");
     }
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
       throw Problem.badRequest("the request body is empty; expected a JSON object");
     }
     try {

@@ -1,0 +1,163 @@
+package io.atelier.launcher;
+
+import static io.atelier.launcher.ApiClient.assertProblem;
+import static io.atelier.launcher.ApiClient.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.multipart.MultipartForm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every way a request can be wrong gets a precise application/problem+json answer and changes nothing. */
+class ApiErrorsTest {
+
+  static TestMesh mesh;
+  static ApiClient projectA;
+  static ApiClient projectB;
+  static String assetOfA;
+
+  @BeforeAll
+  static void startMesh() throws Exception {
+    mesh = TestMesh.get();
+    projectA = mesh.client(mesh.projectA.apiKey());
+    projectB = mesh.client(mesh.projectB.apiKey());
+    assetOfA = projectA.uploadAsset(SpeechSamples.librivox().get(1).wav());
+  }
+
+  @Test
+  void aRequestWithoutAKeyIsUnauthorised() {
+    JsonObject problem = assertProblem(await(mesh.client(null).get("/v1/jobs/" + UUID.randomUUID()).send()), 401);
+    assertThat(problem.getString("detail")).contains("Authorization");
+  }
+
+  @Test
+  void aWrongOrMalformedKeyIsUnauthorised() {
+    assertProblem(await(mesh.client("atl_not-a-real-key").get("/v1/assets/" + assetOfA).send()), 401);
+    HttpResponse<Buffer> basic = await(mesh.client(null).get("/v1/assets/" + assetOfA)
+        .putHeader("Authorization", "Basic dXNlcjpwYXNz").send());
+    assertProblem(basic, 401);
+    assertThat(basic.getHeader("WWW-Authenticate")).startsWith("Bearer");
+    assertProblem(await(mesh.client(null).get("/v1/assets/" + assetOfA).putHeader("Authorization", "Bearer ").send()), 401);
+  }
+
+  @Test
+  void anUnauthorisedUploadStoresNothing(@TempDir Path dir) throws Exception {
+    long before = count("assets");
+    Path file = Files.copy(SpeechSamples.librivox().get(1).wav(), dir.resolve("a.wav"));
+    assertProblem(mesh.client("atl_wrong").upload(file, "audio/wav"), 401);
+    assertThat(count("assets")).isEqualTo(before);
+  }
+
+  @Test
+  void anotherProjectsAssetsJobsAndTranscriptsAreNotFound() throws Exception {
+    String jobOfA = projectA.submitTranscription(assetOfA);
+    assertProblem(await(projectB.get("/v1/assets/" + assetOfA).send()), 404);
+    assertProblem(await(projectB.get("/v1/jobs/" + jobOfA).send()), 404);
+    assertProblem(await(projectB.get("/v1/transcripts/" + jobOfA).send()), 404);
+    assertProblem(await(projectB.get("/v1/transcripts/" + jobOfA + ".srt").send()), 404);
+    long jobs = count("jobs");
+    assertProblem(projectB.submit(new JsonObject().put("type", "transcription").put("assetId", assetOfA)), 404);
+    assertThat(count("jobs")).isEqualTo(jobs);
+    // Project A still sees its own.
+    assertThat(await(projectA.get("/v1/jobs/" + jobOfA).send()).statusCode()).isEqualTo(200);
+    assertThat(await(projectA.get("/v1/assets/" + assetOfA).send()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownIdsAreNotFound() {
+    assertProblem(await(projectA.get("/v1/jobs/" + UUID.randomUUID()).send()), 404);
+    assertProblem(await(projectA.get("/v1/jobs/not-a-uuid").send()), 404);
+    assertProblem(await(projectA.get("/v1/assets/" + UUID.randomUUID()).send()), 404);
+    assertProblem(await(projectA.get("/v1/transcripts/" + UUID.randomUUID()).send()), 404);
+    assertProblem(await(projectA.get("/v1/transcripts/" + UUID.randomUUID() + ".vtt").send()), 404);
+    assertProblem(await(projectA.get("/v1/nothing-here").send()), 404);
+    assertProblem(projectA.submit(new JsonObject().put("type", "transcription").put("assetId", UUID.randomUUID().toString())), 404);
+  }
+
+  @Test
+  void aTranscriptInAnUnknownFormatIsNotFound() {
+    String job = projectA.submitTranscription(assetOfA);
+    JsonObject problem = assertProblem(await(projectA.get("/v1/transcripts/" + job + ".docx").send()), 404);
+    assertThat(problem.getString("detail")).contains("docx");
+  }
+
+  @Test
+  void nonMediaBytesAreUnsupportedWhateverTheirName(@TempDir Path dir) throws Exception {
+    long before = count("assets");
+    Path text = Files.writeString(dir.resolve("speech.wav"), "this is not audio, just text pretending to be a wav\n");
+    JsonObject problem = assertProblem(projectA.upload(text, "audio/wav"), 415);
+    assertThat(problem.getString("detail")).contains("text/plain");
+    Path png = Files.write(dir.resolve("song.mp3"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13});
+    assertProblem(projectA.upload(png, "audio/mpeg"), 415);
+    assertThat(count("assets")).isEqualTo(before);
+  }
+
+  @Test
+  void anUploadWithoutAFileFieldOrMultipartBodyIsRejected(@TempDir Path dir) throws Exception {
+    Path wav = Files.copy(SpeechSamples.librivox().get(1).wav(), dir.resolve("a.wav"));
+    HttpResponse<Buffer> wrongField = await(projectA.post("/v1/assets").sendMultipartForm(MultipartForm.create()
+        .binaryFileUpload("media", "a.wav", wav.toString(), "audio/wav")));
+    assertThat(assertProblem(wrongField, 400).getString("field")).isEqualTo("file");
+    assertProblem(await(projectA.post("/v1/assets").sendJsonObject(new JsonObject().put("file", "x"))), 415);
+    Path empty = Files.write(dir.resolve("empty.wav"), new byte[0]);
+    assertThat(assertProblem(projectA.upload(empty, "audio/wav"), 400).getString("field")).isEqualTo("file");
+  }
+
+  @Test
+  void malformedJobRequestsNameTheirProblem() {
+    assertThat(assertProblem(sendRaw("{\"type\": \"transcription\", ", "application/json"), 400).getString("detail"))
+        .contains("not valid JSON");
+    assertProblem(sendRaw("[1, 2]", "application/json"), 400);
+    assertProblem(sendRaw("", "application/json"), 400);
+    assertProblem(sendRaw("type=transcription", "application/x-www-form-urlencoded"), 415);
+
+    assertThat(field(new JsonObject().put("assetId", assetOfA))).isEqualTo("type");
+    assertThat(field(new JsonObject().put("type", 7).put("assetId", assetOfA))).isEqualTo("type");
+    assertThat(field(new JsonObject().put("type", "telepathy").put("assetId", assetOfA))).isEqualTo("type");
+    assertThat(field(new JsonObject().put("type", "transcription"))).isEqualTo("assetId");
+    assertThat(field(new JsonObject().put("type", "transcription").put("assetId", "12345"))).isEqualTo("assetId");
+    assertThat(field(new JsonObject().put("type", "transcription").put("assetId", new JsonArray()))).isEqualTo("assetId");
+    assertThat(field(new JsonObject().put("type", "transcription").put("assetId", assetOfA).put("params", "fast")))
+        .isEqualTo("params");
+  }
+
+  @Test
+  void aJobBodyOverTheSizeLimitIsRejected() {
+    String huge = "{\"type\":\"transcription\",\"assetId\":\"" + assetOfA + "\",\"params\":{\"pad\":\""
+        + "x".repeat(100_000) + "\"}}";
+    assertProblem(sendRaw(huge, "application/json"), 413);
+  }
+
+  @Test
+  void aTranscriptOfAnUnfinishedJobIsAConflictNamingItsState() throws Exception {
+    // Rows are the truth: a job that exists but has not succeeded has no transcript yet.
+    UUID job = UUID.randomUUID();
+    await(mesh.pool.preparedQuery("INSERT INTO jobs (id, project_id, kind, state, asset_id) VALUES ($1, $2, 'transcription', 'queued', $3)")
+        .execute(io.vertx.sqlclient.Tuple.of(job, mesh.projectA.projectId(), UUID.fromString(assetOfA))));
+    JsonObject problem = assertProblem(await(projectA.get("/v1/transcripts/" + job).send()), 409);
+    assertThat(problem.getString("state")).isEqualTo("queued");
+  }
+
+  private static String field(JsonObject body) {
+    long before = count("jobs");
+    JsonObject problem = assertProblem(projectA.submit(body), 400);
+    assertThat(count("jobs")).as("a rejected request creates no job").isEqualTo(before);
+    return problem.getString("field");
+  }
+
+  private static HttpResponse<Buffer> sendRaw(String body, String contentType) {
+    return await(projectA.post("/v1/jobs").putHeader("Content-Type", contentType).sendBuffer(Buffer.buffer(body)));
+  }
+
+  private static long count(String table) {
+    return await(mesh.pool.query("SELECT count(*) AS n FROM " + table).execute()).iterator().next().getLong("n");
+  }
+}
