@@ -1,0 +1,251 @@
+package io.atelier.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atelier.contracts.ErrorCode;
+import io.atelier.contracts.JobKind;
+import io.atelier.contracts.JobState;
+import io.atelier.contracts.QueuedJob;
+import io.atelier.database.DatabasePool;
+import io.atelier.database.Migrations;
+import io.atelier.database.PostgresConfig;
+import io.atelier.embedded.EmbeddedServices;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The worker against real PostgreSQL and Redis: deliveries, leases, failures. */
+@ExtendWith(VertxExtension.class)
+class JobWorkerTest {
+
+  static final JobKind KIND = JobKind.TRANSCRIPTION;
+
+  static EmbeddedServices services;
+  static Vertx vertx;
+  static Pool pool;
+  static Redis redis;
+  static JobRepository jobs;
+  static JobQueue queue;
+  static UUID project;
+  static UUID asset;
+
+  final List<JobWorker> workers = new ArrayList<>();
+
+  @BeforeAll
+  static void startServices() throws Exception {
+    services = EmbeddedServices.start(Files.createTempDirectory("atelier-jobs-test-"));
+    var pg = services.postgres();
+    PostgresConfig config = new PostgresConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 4);
+    Migrations.apply(config);
+    vertx = Vertx.vertx();
+    pool = DatabasePool.create(vertx, config);
+    redis = RedisConnections.create(vertx, new RedisConfig(services.redisUri(), 4));
+    jobs = new JobRepository(pool);
+    queue = new JobQueue(jobs, redis);
+    project = UUID.randomUUID();
+    asset = UUID.randomUUID();
+    await(pool.preparedQuery("INSERT INTO projects (id, name) VALUES ($1, 'jobs')").execute(Tuple.of(project)));
+    await(pool.preparedQuery("""
+        INSERT INTO assets (id, project_id, content_type, size_bytes, sha256, storage_key)
+        VALUES ($1, $2, 'audio/wav', 1, repeat('a', 64), 'k')""").execute(Tuple.of(asset, project)));
+  }
+
+  @AfterAll
+  static void stopServices() {
+    await(vertx.close());
+    services.close();
+  }
+
+  @BeforeEach
+  void emptyTheStream() {
+    await(redis.send(Request.cmd(Command.DEL).arg(KIND.streamKey())));
+  }
+
+  @AfterEach
+  void stopWorkers() {
+    workers.forEach(w -> await(w.stop()));
+  }
+
+  @Test
+  void aQueuedJobRunsOnceAndSucceeds() {
+    AtomicInteger runs = new AtomicInteger();
+    start(Duration.ofSeconds(5), job -> {
+      runs.incrementAndGet();
+      return Future.succeededFuture(tx -> Future.succeededFuture());
+    });
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(1);
+    assertThat(runs).hasValue(1);
+    assertThat(attempts(job.id())).containsExactly("1:succeeded");
+    awaitNoPendingEntries();
+  }
+
+  @Test
+  void aDuplicateDeliveryOfAFinishedJobIsAcknowledgedWithoutRunningAgain() {
+    AtomicInteger runs = new AtomicInteger();
+    start(Duration.ofSeconds(5), job -> {
+      runs.incrementAndGet();
+      return Future.succeededFuture(tx -> Future.succeededFuture());
+    });
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    awaitState(job.id(), JobState.SUCCEEDED);
+    await(queue.publish(new QueuedJob(job.id(), project, KIND)));
+    awaitNoPendingEntries();
+    assertThat(streamLength()).isEqualTo(2);
+    assertThat(runs).hasValue(1);
+    assertThat(await(jobs.find(project, job.id())).orElseThrow().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aMalformedEntryIsDroppedAndTheWorkerCarriesOn() {
+    start(Duration.ofSeconds(5), job -> Future.succeededFuture(tx -> Future.succeededFuture()));
+    await(redis.send(Request.cmd(Command.XADD).arg(KIND.streamKey()).arg("*").arg("job").arg("not-a-uuid")));
+    await(redis.send(Request.cmd(Command.XADD).arg(KIND.streamKey()).arg("*").arg("unexpected").arg("fields")));
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    awaitState(job.id(), JobState.SUCCEEDED);
+    awaitNoPendingEntries();
+  }
+
+  @Test
+  void aJobWhoseWorkerDiedIsTakenOverAfterItsLeaseAndKeepsItsHistory() {
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    // A worker reads the entry, starts the job, and dies: no acknowledgement, no lease renewal.
+    await(redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(KIND.streamKey()).arg(KIND.consumerGroup()).arg("0"))
+        .recover(e -> Future.succeededFuture()));
+    await(redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(KIND.consumerGroup()).arg("dead-worker")
+        .arg("COUNT").arg(1).arg("STREAMS").arg(KIND.streamKey()).arg(">")));
+    await(jobs.startAttempt(job.id(), "dead-worker"));
+
+    AtomicInteger runs = new AtomicInteger();
+    start(Duration.ofSeconds(1), j -> {
+      runs.incrementAndGet();
+      return Future.succeededFuture(tx -> Future.succeededFuture());
+    });
+    Job finished = awaitState(job.id(), JobState.SUCCEEDED);
+    assertThat(finished.attempts()).isEqualTo(2);
+    assertThat(runs).hasValue(1);
+    assertThat(attempts(job.id())).containsExactly("1:abandoned", "2:succeeded");
+    awaitNoPendingEntries();
+  }
+
+  @Test
+  void aLongJobKeepsItsLeaseSoNoOtherWorkerTakesItOver() {
+    AtomicInteger runs = new AtomicInteger();
+    JobHandler slow = job -> {
+      runs.incrementAndGet();
+      Promise<JobHandler.ResultWriter> done = Promise.promise();
+      vertx.setTimer(3_500, t -> done.complete(tx -> Future.succeededFuture()));
+      return done.future();
+    };
+    start(Duration.ofSeconds(1), slow);
+    start(Duration.ofSeconds(1), slow);
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(1);
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void aFailingJobEndsFailedWithItsReason() {
+    start(Duration.ofSeconds(5), job -> job.params().getBoolean("crash", false)
+        ? Future.failedFuture(new IllegalStateException("boom"))
+        : Future.failedFuture(new JobFailedException(ErrorCode.CORRUPT_MEDIA, "cannot decode")));
+    Job corrupt = await(queue.submit(project, KIND, asset, new JsonObject()));
+    Job crashed = await(queue.submit(project, KIND, asset, new JsonObject().put("crash", true)));
+    assertThat(awaitState(corrupt.id(), JobState.FAILED).error()).isEqualTo("corrupt_media: cannot decode");
+    assertThat(awaitState(crashed.id(), JobState.FAILED).error()).contains("internal:").contains("boom");
+    assertThat(attempts(corrupt.id())).containsExactly("1:failed");
+    awaitNoPendingEntries();
+  }
+
+  @Test
+  void aJobIsCommittedEvenWhenRedisCannotTakeItsEntry() {
+    Redis unreachable = Redis.createClient(vertx, "redis://127.0.0.1:1");
+    Job job = await(new JobQueue(jobs, unreachable).submit(project, KIND, asset, new JsonObject()));
+    assertThat(await(jobs.find(project, job.id())).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    unreachable.close();
+  }
+
+  private void start(Duration lease, JobHandler handler) {
+    JobWorker worker = new JobWorker(vertx, redis, jobs, KIND, JobWorker.uniqueWorkerName("test"),
+        new WorkerConfig(1, lease, Duration.ofMillis(200)), handler);
+    await(worker.start());
+    workers.add(worker);
+  }
+
+  private static Job awaitState(UUID jobId, JobState state) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Job job;
+    do {
+      job = await(jobs.find(project, jobId)).orElseThrow();
+      if (job.state() == state) {
+        return job;
+      }
+      sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("job " + jobId + " never reached " + state + "; it is " + job);
+  }
+
+  private static List<String> attempts(UUID jobId) {
+    List<String> out = new ArrayList<>();
+    for (Row row : await(pool.preparedQuery("SELECT attempt, outcome FROM job_attempts WHERE job_id = $1 ORDER BY attempt")
+        .execute(Tuple.of(jobId)))) {
+      out.add(row.getInteger("attempt") + ":" + row.getString("outcome"));
+    }
+    return out;
+  }
+
+  private static void awaitNoPendingEntries() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      var pending = await(redis.send(Request.cmd(Command.XPENDING).arg(KIND.streamKey()).arg(KIND.consumerGroup())));
+      if (pending.get(0).toLong() == 0) {
+        return;
+      }
+      sleep(50);
+    }
+    throw new AssertionError("entries still pending in " + KIND.streamKey());
+  }
+
+  private static long streamLength() {
+    return await(redis.send(Request.cmd(Command.XLEN).arg(KIND.streamKey()))).toLong();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
