@@ -64,6 +64,9 @@ public final class EmbeddedServices implements AutoCloseable {
     try {
       Files.createDirectories(bin.resolve("postgres"));
       Files.createDirectories(logs);
+      // The builder creates its default working folder in java.io.tmpdir before any override applies; this
+      // property (the library's own) moves that default into our folder, so nothing is left in /tmp.
+      System.setProperty("ot.epg.working-dir", bin.resolve("postgres").toString());
       return EmbeddedPostgres.builder()
           .setPort(FreePorts.pick())
           .setDataDirectory(root.resolve("postgres"))
