@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -38,6 +37,11 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--fresh", description = "Delete the data folder first.")
   boolean fresh;
 
+  @Option(names = "--verticles", defaultValue = "edge,transcription", paramLabel = "LIST",
+      description = "Verticles to run in this JVM (default: ${DEFAULT-VALUE}). Others can join from more JVMs with "
+          + "'atelier node --config <data-dir>/node.json' and ATELIER_CLUSTER_PORT set to a free port.")
+  String verticles;
+
   @Override
   public Integer call() throws Exception {
     Path data = dataDir.toAbsolutePath();
@@ -53,7 +57,8 @@ final class DevCommand implements Callable<Integer> {
           clusterPort, List.of("127.0.0.1:" + clusterPort));
       MeshConfigLoader.applyEnvironment(config, System.getenv());
       Migrations.apply(PostgresConfig.from(config));
-      node = Blocking.await(MeshNode.start(config, EnumSet.allOf(VerticleName.class)), Duration.ofMinutes(3));
+      writeNodeConfig(data.resolve("node.json"), config);
+      node = Blocking.await(MeshNode.start(config, VerticleName.parseList(verticles)), Duration.ofMinutes(3));
       String apiKey = Blocking.await(developmentKey(node, config, data), Duration.ofSeconds(30));
       int edgePort = config.getJsonObject("edge").getInteger("port");
       System.out.println();
@@ -76,6 +81,15 @@ final class DevCommand implements Callable<Integer> {
     }, "atelier-dev-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The configuration of this development mesh, for more nodes to join it from other JVMs. It holds the embedded
+   * servers' local credentials, so only the owner may read it.
+   */
+  private static void writeNodeConfig(Path file, JsonObject config) throws IOException {
+    Files.writeString(file, config.encodePrettily());
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
   }
 
   /** The development project's key, remembered in the data folder so it stays the same across restarts. */

@@ -86,20 +86,86 @@ class DevCommandIT {
   }
 
   private static String awaitKey(List<String> output, Process dev) throws InterruptedException {
+    return awaitLine(output, dev, KEY_LINE).group(1);
+  }
+
+  private static Matcher awaitLine(List<String> output, Process process, Pattern pattern) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
       synchronized (output) {
         for (String line : output) {
-          Matcher m = KEY_LINE.matcher(line.trim());
+          Matcher m = pattern.matcher(line.trim());
           if (m.matches()) {
-            return m.group(1);
+            return m;
           }
         }
       }
-      assertThat(dev.isAlive()).as("dev exited early:\n%s", String.join("\n", output)).isTrue();
+      assertThat(process.isAlive()).as("process exited early:\n%s", String.join("\n", output)).isTrue();
       Thread.sleep(200);
     }
-    throw new AssertionError("dev printed no ATELIER_API_KEY line:\n" + String.join("\n", output));
+    throw new AssertionError("no line matching " + pattern + ":\n" + String.join("\n", output));
+  }
+
+  /** Starts a process whose output lines are collected into {@code output}. */
+  private static Process start(ProcessBuilder builder, List<String> output) throws IOException {
+    Process process = builder.redirectErrorStream(true).start();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          output.add(line);
+        }
+      } catch (IOException ignored) {
+        // The process ended.
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    return process;
+  }
+
+  /**
+   * A second JVM runs the {@code node} command with only the transcription verticle, configured from the file dev
+   * wrote plus environment variables, and joins dev's cluster; dev runs only the edge. The README's lines still
+   * work: the job crossed from one process to the other.
+   */
+  @Test
+  void aNodeInAnotherJvmJoinsTheDevClusterAndRunsItsJobs(@TempDir Path dir) throws Exception {
+    int port = FreePorts.pick();
+    List<String> devOutput = Collections.synchronizedList(new ArrayList<>());
+    List<String> nodeOutput = Collections.synchronizedList(new ArrayList<>());
+    Process dev = start(new ProcessBuilder("java", "-jar", System.getProperty("atelier.jar"), "dev", "--data-dir",
+        dir.resolve("data").toString(), "--port", Integer.toString(port), "--verticles", "edge").directory(dir.toFile()), devOutput);
+    Process node = null;
+    try {
+      String key = awaitKey(devOutput, dev);
+      ProcessBuilder nodeBuilder = new ProcessBuilder("java", "-jar", System.getProperty("atelier.jar"), "node",
+          "--verticles", "transcription", "--config", dir.resolve("data/node.json").toString()).directory(dir.toFile());
+      nodeBuilder.environment().put("ATELIER_CLUSTER_PORT", Integer.toString(FreePorts.pick()));
+      nodeBuilder.environment().put("ATELIER_TRANSCRIPTION_WORK_DIRECTORY", dir.resolve("node-work").toString());
+      node = start(nodeBuilder, nodeOutput);
+      awaitLine(nodeOutput, node, Pattern.compile("^Atelier node running transcription.*"));
+      awaitLine(devOutput, dev, Pattern.compile(".*Members \\{size:2, .*"));
+      assertThat(devOutput).noneMatch(l -> l.contains("worker=transcription"));
+
+      String readmeOutput = runReadmeApiLines(key, port, dir);
+      assertThat(readmeOutput).contains("\"state\":\"succeeded\"").contains("dashwood");
+      assertThat(nodeOutput).anyMatch(l -> l.contains("worker=transcription") && l.contains("succeeded"));
+      assertThat(devOutput).noneMatch(l -> l.contains("worker=transcription"));
+
+      node.destroy();
+      assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node stops on SIGTERM").isTrue();
+    } finally {
+      for (Process p : new Process[] {node, dev}) {
+        if (p != null && p.isAlive()) {
+          p.destroy();
+          if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+          }
+        }
+      }
+      System.out.println("--- dev\n" + String.join("\n", devOutput) + "\n--- node\n" + String.join("\n", nodeOutput));
+    }
   }
 
   /** Runs the README's API block, as written, against this instance. */
