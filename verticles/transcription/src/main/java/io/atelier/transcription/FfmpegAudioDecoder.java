@@ -45,22 +45,35 @@ final class FfmpegAudioDecoder {
           int available = carried + n;
           // A pipe read may split a 16-bit sample; hand over whole samples and carry the odd byte to the next read.
           int whole = available & ~1;
-          sink.accept(buffer, whole);
+          if (whole > 0) {
+            sink.accept(buffer, whole);
+          }
           total += whole;
           carried = available - whole;
           if (carried == 1) {
             buffer[0] = buffer[whole];
           }
         }
-      } finally {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
+      } catch (RuntimeException | IOException e) {
+        process.destroyForcibly();
+        throw e;
       }
-      int exit = process.exitValue();
+      int exit;
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+          throw new JobFailedException(ErrorCode.CORRUPT_MEDIA, "ffmpeg did not finish after its output ended");
+        }
+        exit = process.exitValue();
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        throw e;
+      }
       if (exit != 0) {
-        throw new JobFailedException(ErrorCode.CORRUPT_MEDIA,
-            "ffmpeg cannot decode the audio: " + lastLine(errors, media.toString()));
+        String reason = lastLine(errors, media.toString());
+        throw new JobFailedException(ErrorCode.CORRUPT_MEDIA, Files.readString(errors).contains("matches no streams")
+            ? "the file has no audio stream"
+            : "ffmpeg cannot decode the audio: " + reason);
       }
       if (total == 0) {
         throw new JobFailedException(ErrorCode.CORRUPT_MEDIA, "the file holds no decodable audio");

@@ -38,10 +38,11 @@ final class SubtitleWriter {
 
   private static boolean mustBreakBefore(List<TimedWord> cue, TimedWord next) {
     TimedWord last = cue.get(cue.size() - 1);
-    if (next.start() - last.end() >= PAUSE_SECONDS) {
+    // Compared in whole milliseconds: timings are millisecond values, and 1.001 - 0.001 is not 1.0 in binary.
+    if (millis(next.start()) - millis(last.end()) >= millis(PAUSE_SECONDS)) {
       return true;
     }
-    if (next.end() - cue.get(0).start() > MAX_CUE_SECONDS) {
+    if (millis(next.end()) - millis(cue.get(0).start()) > millis(MAX_CUE_SECONDS)) {
       return true;
     }
     List<TimedWord> extended = new ArrayList<>(cue);
@@ -89,15 +90,23 @@ final class SubtitleWriter {
     StringBuilder out = new StringBuilder("WEBVTT\n\n");
     for (Cue cue : cues(words)) {
       out.append(timestamp(cue.start(), '.')).append(" --> ").append(timestamp(cue.end(), '.')).append('\n');
-      // "-->" may not appear in a WebVTT cue's text; Vosk words never hold it, but edited text later may.
-      cue.lines().forEach(l -> out.append(l.replace("-->", "->")).append('\n'));
+      cue.lines().forEach(l -> out.append(escapeVtt(l)).append('\n'));
       out.append('\n');
     }
     return out.toString();
   }
 
+  /** WebVTT cue text is markup: '&', '<' and '>' are escaped (which also keeps "-->" out of the text). */
+  static String escapeVtt(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  private static long millis(double seconds) {
+    return Math.round(seconds * 1000);
+  }
+
   static String timestamp(double seconds, char millisSeparator) {
-    long millis = Math.round(seconds * 1000);
+    long millis = millis(seconds);
     return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d", millis / 3_600_000, (millis / 60_000) % 60,
         (millis / 1000) % 60, millisSeparator, millis % 1000);
   }
