@@ -34,15 +34,47 @@ final class MediaSniffer {
       Map.entry("video/quicktime", "video/mp4"),
       Map.entry("video/x-m4v", "video/mp4"),
       Map.entry("audio/mp4", "audio/mp4"),
-      Map.entry("audio/x-m4a", "audio/mp4"));
+      Map.entry("audio/x-m4a", "audio/mp4"),
+      // What browsers record (MediaRecorder) and phones save: ffmpeg decodes them all.
+      Map.entry("video/webm", "video/webm"),
+      Map.entry("audio/webm", "audio/webm"),
+      Map.entry("application/x-matroska", "video/x-matroska"),
+      Map.entry("video/x-matroska", "video/x-matroska"),
+      Map.entry("audio/x-matroska", "video/x-matroska"),
+      Map.entry("audio/x-aac", "audio/aac"),
+      Map.entry("audio/aac", "audio/aac"),
+      Map.entry("audio/x-aiff", "audio/aiff"),
+      Map.entry("audio/aiff", "audio/aiff"),
+      Map.entry("video/3gpp", "video/3gpp"),
+      Map.entry("audio/3gpp", "video/3gpp"));
 
   private final Tika tika = new Tika();
 
   /** The canonical media type of the file, or empty when it is not a format the mesh accepts. Blocking. */
   Optional<String> sniff(Path file) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      return Optional.ofNullable(ACCEPTED.get(tika.detect(in)));
+      Optional<String> type = Optional.ofNullable(ACCEPTED.get(tika.detect(in)));
+      return type.equals(Optional.of("video/x-matroska")) && isWebm(file) ? Optional.of("video/webm") : type;
     }
+  }
+
+  /** WebM is Matroska with the EBML DocType "webm" (element 0x4282, here with a 4-byte size 0x84). */
+  private static boolean isWebm(Path file) throws IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(64);
+    }
+    byte[] docType = {0x42, (byte) 0x82, (byte) 0x84, 'w', 'e', 'b', 'm'};
+    outer:
+    for (int i = 0; i + docType.length <= head.length; i++) {
+      for (int j = 0; j < docType.length; j++) {
+        if (head[i + j] != docType[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** What Tika saw, for error messages. Blocking. */
@@ -53,6 +85,6 @@ final class MediaSniffer {
   }
 
   static String acceptedFormats() {
-    return "WAV, MP3, OGG, FLAC, MP4";
+    return "WAV, MP3, OGG, FLAC, MP4, WebM/Matroska, AAC, AIFF, 3GP";
   }
 }
