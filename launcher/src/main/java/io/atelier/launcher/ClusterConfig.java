@@ -7,8 +7,11 @@ import java.util.List;
 /**
  * The {@code cluster} section: how this node joins the Hazelcast cluster. Members are listed one by one
  * ({@code host:port}); multicast and cloud auto-detection stay off.
+ *
+ * @param host the address this node binds and advertises (a name is resolved to its address)
+ * @param eventBusPort the event bus's TCP port; 0 for any free port
  */
-public record ClusterConfig(String name, String host, int port, List<String> members) {
+public record ClusterConfig(String name, String host, int port, int eventBusPort, List<String> members) {
 
   public ClusterConfig {
     if (name == null || name.isBlank()) {
@@ -19,6 +22,9 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
     }
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("cluster.port must be 1..65535, was " + port);
+    }
+    if (eventBusPort < 0 || eventBusPort > 65535) {
+      throw new IllegalArgumentException("cluster.eventBusPort must be 0..65535 (0: any free port), was " + eventBusPort);
     }
     members = List.copyOf(members);
     for (String member : members) {
@@ -36,7 +42,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
         : raw instanceof String text && !text.isBlank() ? List.of(text.split("\\s*,\\s*")) : List.of();
     String host = section.getString("host", "127.0.0.1");
     int port = section.getInteger("port", 5701);
-    return new ClusterConfig(section.getString("name", "atelier"), host, port,
+    return new ClusterConfig(section.getString("name", "atelier"), host, port, section.getInteger("eventBusPort", 0),
         members.isEmpty() ? List.of(host + ":" + port) : members);
   }
 }

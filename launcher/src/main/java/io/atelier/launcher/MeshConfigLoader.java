@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Builds the node's configuration: JSON files merged in order, then environment variables. Every key can be set by
  * an environment variable named {@code ATELIER_} + the key path in upper snake case, e.g. {@code postgres.poolSize}
- * is {@code ATELIER_POSTGRES_POOL_SIZE}. Values that parse as JSON numbers or booleans keep that type.
+ * is {@code ATELIER_POSTGRES_POOL_SIZE}. A value takes the type the key already has in the files (so an all-digit
+ * password stays a string); a key the files do not name becomes a number or boolean when it reads as one, unless
+ * its name says it holds text (passwords, keys, names, hosts, paths).
  */
 final class MeshConfigLoader {
 
@@ -49,7 +51,8 @@ final class MeshConfigLoader {
         section = new JsonObject();
         config.put(parts[0], section);
       }
-      section.put(camelCase(parts[1]), typed(variable.getValue()));
+      String key = camelCase(parts[1]);
+      section.put(key, typed(name, key, section.getValue(key), variable.getValue()));
     }
   }
 
@@ -67,11 +70,23 @@ final class MeshConfigLoader {
     return out.toString();
   }
 
-  private static Object typed(String value) {
-    if (value.equals("true") || value.equals("false")) {
+  private static final java.util.regex.Pattern TEXT_KEY = java.util.regex.Pattern.compile(
+      "(?i).*(password|secret|key|token|user|name|host|uri|endpoint|path|directory|region|database|bucket|members)");
+
+  private static Object typed(String variable, String key, Object existing, String value) {
+    if (existing instanceof String || existing == null && TEXT_KEY.matcher(key).matches()) {
+      return value;
+    }
+    if (existing instanceof Boolean || existing == null && (value.equals("true") || value.equals("false"))) {
+      if (!value.equals("true") && !value.equals("false")) {
+        throw new IllegalArgumentException(variable + " must be true or false, was '" + value + "'");
+      }
       return Boolean.parseBoolean(value);
     }
-    if (value.matches("-?\\d{1,18}")) {
+    if (existing instanceof Number || existing == null && value.matches("-?\\d{1,18}")) {
+      if (!value.matches("-?\\d{1,18}")) {
+        throw new IllegalArgumentException(variable + " must be a whole number, was '" + value + "'");
+      }
       long number = Long.parseLong(value);
       return number == (int) number ? (Object) (int) number : (Object) number;
     }

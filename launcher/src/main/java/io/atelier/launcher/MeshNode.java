@@ -36,15 +36,17 @@ public final class MeshNode {
   /** Joins the cluster and deploys {@code verticles} in order, each with the whole configuration. */
   static Future<MeshNode> start(JsonObject config, Set<VerticleName> verticles) {
     ClusterConfig cluster = ClusterConfig.from(config);
+    String address = resolve(cluster.host());
     long started = System.nanoTime();
     return Vertx.builder()
         .with(new VertxOptions()
-            .setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host()))
+            .setEventBusOptions(new EventBusOptions().setHost(address).setClusterPublicHost(address)
+                .setPort(cluster.eventBusPort()))
             .setMetricsOptions(new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setJvmMetricsEnabled(true)
-                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withClusterManager(new HazelcastClusterManager(hazelcast(cluster)))
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))))
+        .withClusterManager(new HazelcastClusterManager(hazelcast(cluster, address)))
         .buildClustered()
         .compose(vertx -> {
           List<String> deployed = Collections.synchronizedList(new ArrayList<>());
@@ -65,7 +67,16 @@ public final class MeshNode {
         });
   }
 
-  static Config hazelcast(ClusterConfig cluster) {
+  /** Hazelcast binds interfaces by address only; a host name in the configuration is resolved once here. */
+  private static String resolve(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("cluster.host '" + host + "' does not resolve", e);
+    }
+  }
+
+  static Config hazelcast(ClusterConfig cluster, String address) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -75,7 +86,7 @@ public final class MeshNode {
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
-    network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(address));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

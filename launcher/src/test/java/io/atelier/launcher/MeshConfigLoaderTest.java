@@ -37,6 +37,28 @@ class MeshConfigLoaderTest {
   }
 
   @Test
+  void anAllDigitSecretStaysText() {
+    JsonObject config = MeshConfigLoader.load(List.of(), Map.of("ATELIER_POSTGRES_PASSWORD", "007",
+        "ATELIER_S3_SECRET_KEY", "12345", "ATELIER_S3_ACCESS_KEY", "true", "ATELIER_EDGE_MAX_UPLOAD_BYTES", "4096"));
+    assertThat(config.getJsonObject("postgres").getValue("password")).isEqualTo("007");
+    assertThat(config.getJsonObject("s3").getValue("secretKey")).isEqualTo("12345");
+    assertThat(config.getJsonObject("s3").getValue("accessKey")).isEqualTo("true");
+    assertThat(config.getJsonObject("edge").getValue("maxUploadBytes")).isEqualTo(4096);
+  }
+
+  @Test
+  void aValueTakesTheTypeItsKeyHasInTheFiles(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.json"),
+        "{\"postgres\":{\"password\":\"x\",\"port\":5432},\"s3\":{\"pathStyle\":true}}");
+    JsonObject config = MeshConfigLoader.load(List.of(file), Map.of("ATELIER_POSTGRES_PASSWORD", "42"));
+    assertThat(config.getJsonObject("postgres").getValue("password")).isEqualTo("42");
+    assertThatThrownBy(() -> MeshConfigLoader.load(List.of(file), Map.of("ATELIER_POSTGRES_PORT", "fivefour")))
+        .hasMessageContaining("ATELIER_POSTGRES_PORT").hasMessageContaining("whole number");
+    assertThatThrownBy(() -> MeshConfigLoader.load(List.of(file), Map.of("ATELIER_S3_PATH_STYLE", "yes")))
+        .hasMessageContaining("ATELIER_S3_PATH_STYLE");
+  }
+
+  @Test
   void snakeCaseKeysBecomeCamelCase() {
     assertThat(MeshConfigLoader.camelCase("max_upload_bytes")).isEqualTo("maxUploadBytes");
     assertThat(MeshConfigLoader.camelCase("host")).isEqualTo("host");

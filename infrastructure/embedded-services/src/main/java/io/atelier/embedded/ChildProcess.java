@@ -30,15 +30,27 @@ final class ChildProcess implements AutoCloseable {
   static ChildProcess start(String name, List<String> command, Path workDir, Path logFile) {
     try {
       Files.createDirectories(logFile.getParent());
-      Process process = new ProcessBuilder(command)
-          .directory(workDir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(logFile.toFile())
-          .start();
-      LOG.info("started {} (pid {}): log {}", name, process.pid(), logFile);
-      return new ChildProcess(name, process, logFile);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+      throw new UncheckedIOException("cannot create " + logFile.getParent(), e);
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Process process = new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(logFile.toFile())
+            .start();
+        LOG.info("started {} (pid {}): log {}", name, process.pid(), logFile);
+        return new ChildProcess(name, process, logFile);
+      } catch (IOException e) {
+        // A binary just written can be briefly "busy" (ETXTBSY) while a process forked on another thread still
+        // holds the writer's descriptor; it clears within milliseconds.
+        if (attempt < 10 && String.valueOf(e.getMessage()).contains("Text file busy")) {
+          sleep(100);
+          continue;
+        }
+        throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+      }
     }
   }
 

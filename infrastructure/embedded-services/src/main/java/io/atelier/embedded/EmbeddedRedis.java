@@ -17,8 +17,11 @@ final class EmbeddedRedis implements AutoCloseable {
     this.port = port;
   }
 
-  static EmbeddedRedis start(Path binDir, Path dataDir, Path logDir) {
-    Path binary = BundledFiles.extract(BINARY_RESOURCE, binDir.resolve("redis-server"), true);
+  static Path extractBinary(Path binDir) {
+    return BundledFiles.extract(BINARY_RESOURCE, binDir.resolve("redis-server"), true);
+  }
+
+  static EmbeddedRedis start(Path binary, Path dataDir, Path logDir) {
     int port = FreePorts.pick();
     ChildProcess process = ChildProcess.start("redis", List.of(
         binary.toString(),

@@ -22,8 +22,11 @@ final class EmbeddedS3 implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
-  static EmbeddedS3 start(Path binDir, Path dataDir, Path logDir) {
-    Path jar = BundledFiles.extract(JAR_RESOURCE, binDir.resolve("s3proxy.jar"), false);
+  static Path extractJar(Path binDir) {
+    return BundledFiles.extract(JAR_RESOURCE, binDir.resolve("s3proxy.jar"), false);
+  }
+
+  static EmbeddedS3 start(Path jar, Path dataDir, Path logDir) {
     int port = FreePorts.pick();
     String accessKey = "atelier-dev";
     String secretKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));

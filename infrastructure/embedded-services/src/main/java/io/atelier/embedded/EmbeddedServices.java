@@ -44,8 +44,11 @@ public final class EmbeddedServices implements AutoCloseable {
     Path bin = root.resolve("bin");
     Path logs = root.resolve("logs");
     long started = System.nanoTime();
-    CompletableFuture<EmbeddedS3> s3 = CompletableFuture.supplyAsync(() -> EmbeddedS3.start(bin, root.resolve("s3"), logs));
-    CompletableFuture<EmbeddedRedis> redis = CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(bin, root.resolve("redis"), logs));
+    // Binaries are written before any server is forked, so no fork inherits a half-written executable.
+    Path redisBinary = EmbeddedRedis.extractBinary(bin);
+    Path s3Jar = EmbeddedS3.extractJar(bin);
+    CompletableFuture<EmbeddedS3> s3 = CompletableFuture.supplyAsync(() -> EmbeddedS3.start(s3Jar, root.resolve("s3"), logs));
+    CompletableFuture<EmbeddedRedis> redis = CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(redisBinary, root.resolve("redis"), logs));
     CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(() -> startPostgres(root, bin, logs));
     try {
       CompletableFuture.allOf(s3, redis, postgres).join();
