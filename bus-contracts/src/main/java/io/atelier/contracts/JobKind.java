@@ -5,12 +5,22 @@ import java.util.Optional;
 
 /** The kinds of work the mesh runs. Each kind has its own Redis stream and consumer group. */
 public enum JobKind {
-  TRANSCRIPTION("transcription");
+  TRANSCRIPTION("transcription", 3);
+
+  /** The most attempts a request may ask for. */
+  public static final int MAX_ATTEMPTS_LIMIT = 20;
 
   private final String wireName;
+  private final int defaultMaxAttempts;
 
-  JobKind(String wireName) {
+  JobKind(String wireName, int defaultMaxAttempts) {
     this.wireName = wireName;
+    this.defaultMaxAttempts = defaultMaxAttempts;
+  }
+
+  /** How many times a job of this kind runs before it fails for good, unless its request says otherwise. */
+  public int defaultMaxAttempts() {
+    return defaultMaxAttempts;
   }
 
   /** The name used in the REST API, in PostgreSQL and on the bus. */

@@ -127,6 +127,10 @@ class ApiErrorsTest {
     assertThat(field(new JsonObject().put("type", "transcription").put("assetId", new JsonArray()))).isEqualTo("assetId");
     assertThat(field(new JsonObject().put("type", "transcription").put("assetId", assetOfA).put("params", "fast")))
         .isEqualTo("params");
+    for (Object attempts : new Object[] {0, 21, -1, 2.5, "3", true}) {
+      assertThat(field(new JsonObject().put("type", "transcription").put("assetId", assetOfA).put("maxAttempts", attempts)))
+          .as("maxAttempts %s", attempts).isEqualTo("maxAttempts");
+    }
   }
 
   @Test

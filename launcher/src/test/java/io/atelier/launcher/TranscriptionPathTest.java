@@ -157,6 +157,13 @@ class TranscriptionPathTest {
     JsonObject failed = api.awaitFinished(broken, Duration.ofSeconds(60));
     assertThat(failed.getString("state")).isEqualTo("failed");
     assertThat(failed.getString("error")).startsWith("corrupt_media:").doesNotContain(dir.toString());
+    // A verdict on the input is not retried: one attempt, recorded with its reason.
+    assertThat(failed.getInteger("attempts")).isEqualTo(1);
+    JsonArray history = await(api.get("/v1/jobs/" + broken).send()).bodyAsJsonObject().getJsonArray("history");
+    assertThat(history).hasSize(1);
+    assertThat(history.getJsonObject(0).getString("outcome")).isEqualTo("failed");
+    assertThat(history.getJsonObject(0).getString("error")).startsWith("corrupt_media:");
+    assertThat(history.getJsonObject(0).getString("worker")).startsWith("transcription-");
     ApiClient.assertProblem(await(api.get("/v1/transcripts/" + broken).send()), 409);
 
     String healthy = api.submitTranscription(api.uploadAsset(SpeechSamples.librivox().get(4).wav()));

@@ -29,7 +29,11 @@ public final class JobQueue {
   }
 
   public Future<Job> submit(UUID projectId, JobKind kind, UUID assetId, JsonObject params) {
-    return jobs.insert(projectId, kind, assetId, params)
+    return submit(projectId, kind, assetId, params, kind.defaultMaxAttempts());
+  }
+
+  public Future<Job> submit(UUID projectId, JobKind kind, UUID assetId, JsonObject params, int maxAttempts) {
+    return jobs.insert(projectId, kind, assetId, params, maxAttempts)
         .compose(job -> publish(new QueuedJob(job.id(), projectId, kind))
             .map(job)
             // The job is committed: a lost stream entry delays it, it does not lose it (the sweeper re-publishes).

@@ -1,15 +1,26 @@
 package io.atelier.jobs;
 
 import io.atelier.contracts.JobKind;
+import io.atelier.contracts.JobState;
+import io.atelier.contracts.QueuedJob;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The jobs and job_attempts tables. Reads for the API are scoped by project. */
+/**
+ * The jobs and job_attempts tables. PostgreSQL decides who runs a job: a worker starts an attempt only on a due
+ * queued job or on a running job whose lease has expired, and only the current attempt may finish the job.
+ */
 public final class JobRepository {
 
   private final Pool pool;
@@ -18,12 +29,16 @@ public final class JobRepository {
     this.pool = pool;
   }
 
-  Future<Job> insert(UUID projectId, JobKind kind, UUID assetId, JsonObject params) {
+  /** What a lease renewal found. */
+  enum Lease { HELD, LOST }
+
+  Future<Job> insert(UUID projectId, JobKind kind, UUID assetId, JsonObject params, int maxAttempts) {
+    // published_at is set optimistically: the entry is added right after; if that fails the sweeper re-publishes.
     return pool.preparedQuery("""
-            INSERT INTO jobs (id, project_id, kind, state, asset_id, params)
-            VALUES ($1, $2, $3, 'queued', $4, $5)
+            INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, published_at)
+            VALUES ($1, $2, $3, 'queued', $4, $5, $6, now())
             RETURNING *""")
-        .execute(Tuple.of(UUID.randomUUID(), projectId, kind.wireName(), assetId, params))
+        .execute(Tuple.of(UUID.randomUUID(), projectId, kind.wireName(), assetId, params, maxAttempts))
         .map(rows -> Job.fromRow(rows.iterator().next()));
   }
 
@@ -33,24 +48,45 @@ public final class JobRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Job.fromRow(rows.iterator().next())));
   }
 
-  /**
-   * Moves a queued job, or one whose earlier run was abandoned, to running and records the attempt. Empty when the
-   * job has already finished: the delivery is a duplicate.
-   */
-  Future<Optional<Job>> startAttempt(UUID jobId, String worker) {
-    return pool.withTransaction(tx -> tx.preparedQuery("""
-            UPDATE jobs SET state = 'running', attempts = attempts + 1, error = NULL,
-                            started_at = now(), updated_at = now()
-            WHERE id = $1 AND state IN ('queued', 'running')
-            RETURNING *""")
+  /** The job's attempts, oldest first: who ran it, when, and how each run ended. */
+  public Future<JsonArray> history(UUID jobId) {
+    return pool.preparedQuery("SELECT * FROM job_attempts WHERE job_id = $1 ORDER BY attempt")
         .execute(Tuple.of(jobId))
+        .map(rows -> {
+          JsonArray history = new JsonArray();
+          for (Row row : rows) {
+            history.add(new JsonObject()
+                .put("attempt", row.getInteger("attempt"))
+                .put("worker", row.getString("worker"))
+                .put("startedAt", instant(row.getOffsetDateTime("started_at")))
+                .put("finishedAt", instant(row.getOffsetDateTime("finished_at")))
+                .put("outcome", row.getString("outcome"))
+                .put("error", row.getString("error")));
+          }
+          return history;
+        });
+  }
+
+  /**
+   * Starts an attempt on a due queued job, or takes over a running job whose lease expired (its worker is gone).
+   * Empty when the job is finished, not yet due, or leased by a live worker: the delivery is then a duplicate.
+   */
+  Future<Optional<Job>> startAttempt(UUID jobId, String worker, Duration lease) {
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2,
+                            lease_expires_at = now() + make_interval(secs => $3),
+                            started_at = now(), updated_at = now()
+            WHERE id = $1
+              AND ((state = 'queued' AND run_at <= now()) OR (state = 'running' AND lease_expires_at < now()))
+            RETURNING *""")
+        .execute(Tuple.of(jobId, worker, lease.toMillis() / 1000.0))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(Optional.<Job>empty());
           }
           Job job = Job.fromRow(rows.iterator().next());
           return tx.preparedQuery("""
-                  UPDATE job_attempts SET outcome = 'abandoned', finished_at = now()
+                  UPDATE job_attempts SET outcome = 'abandoned', finished_at = now(), error = 'lease expired'
                   WHERE job_id = $1 AND outcome IS NULL""")
               .execute(Tuple.of(jobId))
               .compose(ignored -> tx.preparedQuery(
@@ -60,21 +96,72 @@ public final class JobRepository {
         }));
   }
 
+  /** Extends the lease of the worker's current attempt; LOST when another worker has taken the job over. */
+  Future<Lease> renewLease(UUID jobId, int attempt, Duration lease) {
+    return pool.preparedQuery("""
+            UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $3)
+            WHERE id = $1 AND state = 'running' AND attempts = $2""")
+        .execute(Tuple.of(jobId, attempt, lease.toMillis() / 1000.0))
+        .map(rows -> rows.rowCount() == 1 ? Lease.HELD : Lease.LOST);
+  }
+
   /** Marks the attempt and the job succeeded, through {@code tx} so the result commits with it. */
   static Future<Boolean> markSucceeded(SqlClient tx, UUID jobId, int attempt) {
     return tx.preparedQuery("""
-            UPDATE jobs SET state = 'succeeded', finished_at = now(), updated_at = now()
+            UPDATE jobs SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now(),
+                            lease_owner = NULL, lease_expires_at = NULL
             WHERE id = $1 AND state = 'running' AND attempts = $2""")
         .execute(Tuple.of(jobId, attempt))
         .compose(rows -> finishAttempt(tx, jobId, attempt, "succeeded", null).map(rows.rowCount() == 1));
   }
 
-  Future<Boolean> markFailed(UUID jobId, int attempt, String error) {
+  /**
+   * Ends a failed attempt. With {@code retryAt} and attempts left, the job is queued again for then; otherwise it
+   * has failed for good. Returns the job's new state, or empty when the attempt was no longer the job's current one.
+   */
+  Future<Optional<JobState>> markFailed(UUID jobId, int attempt, String error, OffsetDateTime retryAt) {
     return pool.withTransaction(tx -> tx.preparedQuery("""
-            UPDATE jobs SET state = 'failed', error = $3, finished_at = now(), updated_at = now()
-            WHERE id = $1 AND state = 'running' AND attempts = $2""")
-        .execute(Tuple.of(jobId, attempt, error))
-        .compose(rows -> finishAttempt(tx, jobId, attempt, "failed", error).map(rows.rowCount() == 1)));
+            UPDATE jobs SET
+              state = CASE WHEN $4::timestamptz IS NOT NULL AND attempts < max_attempts THEN 'queued' ELSE 'failed' END,
+              run_at = COALESCE($4::timestamptz, run_at),
+              finished_at = CASE WHEN $4::timestamptz IS NOT NULL AND attempts < max_attempts THEN NULL ELSE now() END,
+              published_at = NULL, error = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+            WHERE id = $1 AND state = 'running' AND attempts = $2
+            RETURNING state""")
+        .execute(Tuple.of(jobId, attempt, error, retryAt))
+        .compose(rows -> finishAttempt(tx, jobId, attempt, "failed", error)
+            .map(rows.size() == 0 ? Optional.<JobState>empty()
+                : Optional.of(JobState.fromWireName(rows.iterator().next().getString("state"))))));
+  }
+
+  /**
+   * Marks up to {@code limit} jobs as published and returns them, for the sweeper to add to their streams: due
+   * queued jobs never published or published longer ago than {@code republishAfter} (their entry may be lost), and
+   * running jobs whose lease expired (their worker is gone) and that were not published since. SKIP LOCKED lets sweepers on several nodes share it.
+   */
+  Future<List<QueuedJob>> takeUnpublished(JobKind kind, Duration republishAfter, int limit) {
+    return pool.preparedQuery("""
+            UPDATE jobs SET published_at = now()
+            WHERE id IN (
+              SELECT id FROM jobs
+              WHERE kind = $1
+                AND ((state = 'queued' AND run_at <= now()
+                      AND (published_at IS NULL OR published_at < now() - make_interval(secs => $2)))
+                  OR (state = 'running' AND lease_expires_at < now()
+                      AND (published_at IS NULL OR published_at < lease_expires_at
+                           OR published_at < now() - make_interval(secs => $2))))
+              ORDER BY run_at
+              LIMIT $3
+              FOR UPDATE SKIP LOCKED)
+            RETURNING id, project_id""")
+        .execute(Tuple.of(kind.wireName(), republishAfter.toMillis() / 1000.0, limit))
+        .map(rows -> {
+          List<QueuedJob> due = new ArrayList<>();
+          for (Row row : rows) {
+            due.add(new QueuedJob(row.getUUID("id"), row.getUUID("project_id"), kind));
+          }
+          return due;
+        });
   }
 
   private static Future<Void> finishAttempt(SqlClient tx, UUID jobId, int attempt, String outcome, String error) {
@@ -83,6 +170,10 @@ public final class JobRepository {
             WHERE job_id = $1 AND attempt = $2 AND outcome IS NULL""")
         .execute(Tuple.of(jobId, attempt, outcome, error))
         .mapEmpty();
+  }
+
+  private static String instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant().toString();
   }
 
   Pool pool() {

@@ -15,6 +15,8 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,10 +30,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Pulls one kind's jobs from its Redis stream through the kind's consumer group and runs them.
  *
- * <p>Leases: an entry a worker has read stays pending in the group until acknowledged. While a job runs the worker
- * re-claims its own entry every third of the lease, which resets the entry's idle time; a worker that dies stops
- * doing so, and once the entry has been idle for a whole lease any worker takes it over with XAUTOCLAIM. The job
- * row in PostgreSQL decides what a delivery does, so a duplicate delivery of a finished job is only acknowledged.
+ * <p>Leases: the job row holds its lease (owner and expiry), which the worker renews every third of the lease while
+ * it runs; so does the stream entry, which stays pending in the group until acknowledged and which the worker
+ * re-claims to reset its idle time. A worker that dies stops both: once the entry has been idle for a whole lease
+ * another worker takes it over (XAUTOCLAIM), and PostgreSQL lets it start a new attempt only if the row's lease
+ * has expired. A duplicate delivery of a finished, not yet due, or live-leased job is only acknowledged.
+ *
+ * <p>Failures: a retryable failure with attempts left queues the job again after a backoff (the sweeper publishes
+ * it when due); anything else fails the job for good. Every attempt is recorded in job_attempts.
  *
  * <p>An entry is acknowledged once the job's outcome is committed; if PostgreSQL cannot be reached the entry stays
  * pending and comes back after the lease.
@@ -39,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class JobWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
+  private static final java.util.random.RandomGenerator RANDOM = new java.util.SplittableRandom();
 
   private final Vertx vertx;
   private final Redis redis;
@@ -50,6 +57,7 @@ public final class JobWorker {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final List<Future<Void>> slots = new ArrayList<>();
   private final Map<Integer, RedisConnection> readConnections = new HashMap<>();
+  private final JobSweeper sweeper;
 
   public JobWorker(Vertx vertx, Redis redis, JobRepository jobs, JobKind kind, String workerName,
                    WorkerConfig config, JobHandler handler) {
@@ -60,6 +68,8 @@ public final class JobWorker {
     this.workerName = workerName;
     this.config = config;
     this.handler = handler;
+    this.sweeper = new JobSweeper(vertx, jobs, new JobQueue(jobs, redis), kind, config.sweepInterval(),
+        config.republishAfter());
   }
 
   public Future<Void> start() {
@@ -69,6 +79,7 @@ public final class JobWorker {
         slots.add(done.future());
         loop(slot, done);
       }
+      sweeper.start();
       LOG.info("worker={} kind={} consuming {} with {} slots", workerName, kind.wireName(), kind.streamKey(),
           config.concurrency());
     });
@@ -77,6 +88,7 @@ public final class JobWorker {
   /** Stops taking jobs, lets running ones finish, then returns. */
   public Future<Void> stop() {
     stopping.set(true);
+    sweeper.stop();
     readConnections.values().forEach(RedisConnection::close);
     return Future.join(slots).mapEmpty();
   }
@@ -100,7 +112,12 @@ public final class JobWorker {
         .compose(claimed -> claimed.isPresent() ? Future.succeededFuture(claimed) : readNew(slot, consumer))
         .compose(entry -> entry.map(e -> process(consumer, e)).orElse(Future.succeededFuture()))
         .onComplete(result -> {
-          if (result.failed() && !stopping.get()) {
+          if (result.failed() && !stopping.get() && String.valueOf(result.cause().getMessage()).startsWith("NOGROUP")) {
+            // Redis lost the stream and its group (restarted empty, flushed): make them again; the sweeper
+            // re-publishes the jobs PostgreSQL still has queued.
+            LOG.warn("worker={} slot={} consumer group is gone; creating it again", workerName, slot);
+            ensureGroup().onComplete(ignored -> vertx.setTimer(100, t -> loop(slot, done)));
+          } else if (result.failed() && !stopping.get()) {
             LOG.warn("worker={} slot={} queue error, retrying in 1 s: {}", workerName, slot, result.cause().toString());
             dropReadConnection(slot);
             vertx.setTimer(1_000, t -> loop(slot, done));
@@ -155,10 +172,11 @@ public final class JobWorker {
       LOG.error("worker={} entry={} is malformed and is dropped: {}", consumer, entry.id(), malformed.getMessage());
       return acknowledge(entry);
     }
-    long heartbeat = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3), t -> renewLease(consumer, entry));
-    return jobs.startAttempt(queued.jobId(), consumer)
+    long heartbeat = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3), t -> renewStreamLease(consumer, entry));
+    return jobs.startAttempt(queued.jobId(), consumer, config.lease())
         .compose(started -> started.map(job -> run(consumer, job)).orElseGet(() -> {
-          LOG.info("worker={} job={} already finished; duplicate delivery acknowledged", consumer, queued.jobId());
+          LOG.info("worker={} job={} is finished, not due or leased elsewhere; delivery acknowledged", consumer,
+              queued.jobId());
           return Future.succeededFuture();
         }))
         .eventually(() -> {
@@ -172,7 +190,12 @@ public final class JobWorker {
     LOG.info("worker={} job={} kind={} attempt={} started", consumer, job.id(), kind.wireName(), job.attempts());
     publish(job, JobState.RUNNING, null);
     long started = System.nanoTime();
+    long leaseRenewal = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3), t -> renewJobLease(consumer, job));
     return Future.<JobHandler.ResultWriter>future(p -> handler.run(job).onComplete(p))
+        .eventually(() -> {
+          vertx.cancelTimer(leaseRenewal);
+          return Future.succeededFuture();
+        })
         .transform(result -> {
           if (result.succeeded()) {
             return jobs.pool().withTransaction(tx -> result.result().write(tx)
@@ -188,18 +211,35 @@ public final class JobWorker {
           String error = result.cause() instanceof JobFailedException failed
               ? failed.describe()
               : "internal: " + result.cause();
-          LOG.warn("worker={} job={} failed: {}", consumer, job.id(), error);
-          return jobs.markFailed(job.id(), job.attempts(), error)
-              .onSuccess(marked -> {
-                if (marked) {
-                  publish(job, JobState.FAILED, error);
+          OffsetDateTime retryAt = RetryPolicy.isRetryable(result.cause()) && job.attempts() < job.maxAttempts()
+              ? OffsetDateTime.now(ZoneOffset.UTC).plus(config.retry().delayAfter(job.attempts(), RANDOM))
+              : null;
+          return jobs.markFailed(job.id(), job.attempts(), error, retryAt)
+              .onSuccess(state -> state.ifPresent(s -> {
+                if (s == JobState.QUEUED) {
+                  LOG.warn("worker={} job={} attempt={} failed, retrying at {}: {}", consumer, job.id(), job.attempts(),
+                      retryAt, error);
+                } else {
+                  LOG.warn("worker={} job={} attempt={} failed for good: {}", consumer, job.id(), job.attempts(), error);
                 }
-              })
+                publish(job, s, error);
+              }))
               .mapEmpty();
         });
   }
 
-  private void renewLease(String consumer, StreamEntry entry) {
+  private void renewJobLease(String consumer, Job job) {
+    jobs.renewLease(job.id(), job.attempts(), config.lease())
+        .onSuccess(lease -> {
+          if (lease == JobRepository.Lease.LOST) {
+            LOG.warn("worker={} job={} attempt={} lost its lease to another worker; its result will be refused",
+                consumer, job.id(), job.attempts());
+          }
+        })
+        .onFailure(e -> LOG.warn("worker={} could not renew lease of job={}: {}", consumer, job.id(), e.toString()));
+  }
+
+  private void renewStreamLease(String consumer, StreamEntry entry) {
     redis.send(Request.cmd(Command.XCLAIM).arg(kind.streamKey()).arg(kind.consumerGroup()).arg(consumer).arg(0)
             .arg(entry.id()).arg("JUSTID"))
         .onFailure(e -> LOG.warn("worker={} could not renew lease of entry={}: {}", consumer, entry.id(), e.toString()));

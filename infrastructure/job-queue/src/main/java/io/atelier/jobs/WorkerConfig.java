@@ -7,8 +7,17 @@ import java.time.Duration;
  *
  * @param concurrency jobs run at once by this worker
  * @param lease how long a job stays with a worker that stops renewing it before another worker may take it
+ * @param pollBlock how long one read of the stream waits for an entry
+ * @param retry when a failed job runs again
+ * @param sweepInterval how often this node's sweeper looks for jobs to (re-)publish
+ * @param republishAfter how long a queued job's entry may go unconsumed before it is published again
  */
-public record WorkerConfig(int concurrency, Duration lease, Duration pollBlock) {
+public record WorkerConfig(int concurrency, Duration lease, Duration pollBlock, RetryPolicy retry,
+                           Duration sweepInterval, Duration republishAfter) {
+
+  public WorkerConfig(int concurrency, Duration lease, Duration pollBlock) {
+    this(concurrency, lease, pollBlock, RetryPolicy.DEFAULT, Duration.ofSeconds(1), Duration.ofSeconds(60));
+  }
 
   public WorkerConfig {
     if (concurrency < 1) {

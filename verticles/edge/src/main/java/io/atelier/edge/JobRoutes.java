@@ -35,7 +35,7 @@ final class JobRoutes {
     router.get("/v1/jobs/:jobId").handler(this::get);
   }
 
-  private record JobRequest(JobKind kind, UUID assetId, JsonObject params) {
+  private record JobRequest(JobKind kind, UUID assetId, JsonObject params, int maxAttempts) {
   }
 
   private void create(RoutingContext ctx) {
@@ -44,7 +44,7 @@ final class JobRoutes {
     assets.find(projectId, request.assetId())
         .compose(asset -> asset.isEmpty()
             ? Future.failedFuture(Problem.notFound("no asset " + request.assetId() + " in this project"))
-            : queue.submit(projectId, request.kind(), request.assetId(), request.params()))
+            : queue.submit(projectId, request.kind(), request.assetId(), request.params(), request.maxAttempts()))
         .onSuccess(job -> ctx.response()
             .setStatusCode(202)
             .putHeader(HttpHeaders.LOCATION, "/v1/jobs/" + job.id())
@@ -74,7 +74,16 @@ final class JobRoutes {
     if (params != null && !(params instanceof JsonObject)) {
       throw Problem.invalidField("params", "field 'params' must be an object");
     }
-    return new JobRequest(kind, asset, params == null ? new JsonObject() : (JsonObject) params);
+    Object maxAttempts = body.getValue("maxAttempts");
+    int attempts = kind.defaultMaxAttempts();
+    if (maxAttempts != null) {
+      if (!(maxAttempts instanceof Integer n) || n < 1 || n > JobKind.MAX_ATTEMPTS_LIMIT) {
+        throw Problem.invalidField("maxAttempts", "field 'maxAttempts' must be a whole number from 1 to "
+            + JobKind.MAX_ATTEMPTS_LIMIT);
+      }
+      attempts = n;
+    }
+    return new JobRequest(kind, asset, params == null ? new JsonObject() : (JsonObject) params, attempts);
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {
@@ -100,7 +109,8 @@ final class JobRoutes {
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
     String raw = ctx.pathParam("jobId");
     find(jobs, projectId, raw)
-        .onSuccess(job -> ctx.json(job.toApiJson()))
+        .compose(job -> jobs.history(job.id()).map(history -> job.toApiJson().put("history", history)))
+        .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 

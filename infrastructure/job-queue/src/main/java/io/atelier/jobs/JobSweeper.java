@@ -1,0 +1,75 @@
+package io.atelier.jobs;
+
+import io.atelier.contracts.JobKind;
+import io.atelier.contracts.QueuedJob;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the Redis fast path from PostgreSQL, the truth: publishes jobs whose retry time has come, jobs whose
+ * entry was never added or may have been lost (Redis restarted empty), and running jobs whose worker's lease expired.
+ * A duplicate entry is harmless: the job row decides what a delivery does.
+ */
+final class JobSweeper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobSweeper.class);
+  private static final int BATCH = 200;
+
+  private final Vertx vertx;
+  private final JobRepository jobs;
+  private final JobQueue queue;
+  private final JobKind kind;
+  private final Duration interval;
+  private final Duration republishAfter;
+  private long timer = -1;
+  private boolean sweeping;
+
+  JobSweeper(Vertx vertx, JobRepository jobs, JobQueue queue, JobKind kind, Duration interval, Duration republishAfter) {
+    this.vertx = vertx;
+    this.jobs = jobs;
+    this.queue = queue;
+    this.kind = kind;
+    this.interval = interval;
+    this.republishAfter = republishAfter;
+  }
+
+  void start() {
+    timer = vertx.setPeriodic(interval.toMillis(), t -> sweep());
+  }
+
+  void stop() {
+    vertx.cancelTimer(timer);
+  }
+
+  /** One pass; publishes batch after batch until nothing is left. */
+  Future<Integer> sweep() {
+    if (sweeping) {
+      return Future.succeededFuture(0);
+    }
+    sweeping = true;
+    return sweepBatches(0)
+        .onFailure(e -> LOG.warn("sweeper kind={} failed, next pass in {} ms: {}", kind.wireName(), interval.toMillis(), e.toString()))
+        .eventually(() -> {
+          sweeping = false;
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Integer> sweepBatches(int publishedSoFar) {
+    return jobs.takeUnpublished(kind, republishAfter, BATCH).compose(due -> publish(due).compose(ignored -> {
+      if (!due.isEmpty()) {
+        LOG.info("sweeper kind={} published {} jobs", kind.wireName(), due.size());
+      }
+      return due.size() == BATCH ? sweepBatches(publishedSoFar + due.size())
+          : Future.succeededFuture(publishedSoFar + due.size());
+    }));
+  }
+
+  private Future<Void> publish(List<QueuedJob> due) {
+    return Future.all(due.stream().map(queue::publish).toList()).mapEmpty();
+  }
+}
