@@ -1,0 +1,106 @@
+package io.atelier.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The packaged launcher run as a separate JVM, its output collected line by line. */
+final class LauncherProcess implements AutoCloseable {
+
+  static final Pattern KEY_LINE = Pattern.compile("^ATELIER_API_KEY=(atl_[A-Za-z0-9_-]+)$");
+
+  final Process process;
+  final List<String> output = Collections.synchronizedList(new ArrayList<>());
+  private final String name;
+
+  private LauncherProcess(String name, Process process) {
+    this.name = name;
+    this.process = process;
+  }
+
+  static LauncherProcess start(String name, Path workDir, Map<String, String> environment, String... args)
+      throws IOException {
+    return start(name, workDir, environment, List.of(), args);
+  }
+
+  static LauncherProcess start(String name, Path workDir, Map<String, String> environment, List<String> jvmOptions,
+                               String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", System.getProperty("atelier.jar")));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    LauncherProcess launched = new LauncherProcess(name, builder.start());
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(
+          new InputStreamReader(launched.process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          launched.output.add(line);
+        }
+      } catch (IOException ignored) {
+        // The process ended.
+      }
+    }, name + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    return launched;
+  }
+
+  /** Waits for a line matching {@code pattern}, failing if the process exits first. */
+  Matcher awaitLine(Pattern pattern, long timeoutSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      synchronized (output) {
+        for (String line : output) {
+          Matcher m = pattern.matcher(line.trim());
+          if (m.matches()) {
+            return m;
+          }
+        }
+      }
+      assertThat(process.isAlive()).as("%s exited early:\n%s", name, transcript()).isTrue();
+      Thread.sleep(100);
+    }
+    throw new AssertionError(name + " printed no line matching " + pattern + ":\n" + transcript());
+  }
+
+  String awaitApiKey() throws InterruptedException {
+    return awaitLine(KEY_LINE, 180).group(1);
+  }
+
+  boolean printed(String fragment) {
+    synchronized (output) {
+      return output.stream().anyMatch(l -> l.contains(fragment));
+    }
+  }
+
+  String transcript() {
+    synchronized (output) {
+      return "--- " + name + "\n" + String.join("\n", output);
+    }
+  }
+
+  /** SIGTERM, then SIGKILL if it does not stop within a minute. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
