@@ -23,14 +23,18 @@ public final class EmbeddedServices implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServices.class);
 
-  private final EmbeddedPostgres postgres;
+  private final Path root;
+  private volatile EmbeddedPostgres postgres;
+  private final int postgresPort;
   private final EmbeddedRedis redis;
   private final EmbeddedS3 s3;
   private final Thread shutdownHook;
   private volatile boolean closed;
 
-  private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedRedis redis, EmbeddedS3 s3) {
+  private EmbeddedServices(Path root, EmbeddedPostgres postgres, EmbeddedRedis redis, EmbeddedS3 s3) {
+    this.root = root;
     this.postgres = postgres;
+    this.postgresPort = postgres.getPort();
     this.redis = redis;
     this.s3 = s3;
     // A JVM that exits without calling close() must not leave servers behind.
@@ -49,7 +53,7 @@ public final class EmbeddedServices implements AutoCloseable {
     Path s3Jar = EmbeddedS3.extractJar(bin);
     CompletableFuture<EmbeddedS3> s3 = CompletableFuture.supplyAsync(() -> EmbeddedS3.start(s3Jar, root.resolve("s3"), logs));
     CompletableFuture<EmbeddedRedis> redis = CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(redisBinary, root.resolve("redis"), logs));
-    CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(() -> startPostgres(root, bin, logs));
+    CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(() -> startPostgres(root, FreePorts.pick()));
     try {
       CompletableFuture.allOf(s3, redis, postgres).join();
     } catch (CompletionException e) {
@@ -58,12 +62,14 @@ public final class EmbeddedServices implements AutoCloseable {
       postgres.thenAccept(EmbeddedServices::closeQuietly);
       throw new IllegalStateException("embedded services failed to start: " + e.getCause().getMessage(), e.getCause());
     }
-    EmbeddedServices services = new EmbeddedServices(postgres.join(), redis.join(), s3.join());
+    EmbeddedServices services = new EmbeddedServices(root, postgres.join(), redis.join(), s3.join());
     LOG.info("embedded services up in {} ms under {}", (System.nanoTime() - started) / 1_000_000, root);
     return services;
   }
 
-  private static EmbeddedPostgres startPostgres(Path root, Path bin, Path logs) {
+  private static EmbeddedPostgres startPostgres(Path root, int port) {
+    Path bin = root.resolve("bin");
+    Path logs = root.resolve("logs");
     try {
       Files.createDirectories(bin.resolve("postgres"));
       Files.createDirectories(logs);
@@ -71,7 +77,7 @@ public final class EmbeddedServices implements AutoCloseable {
       // property (the library's own) moves that default into our folder, so nothing is left in /tmp.
       System.setProperty("ot.epg.working-dir", bin.resolve("postgres").toString());
       return EmbeddedPostgres.builder()
-          .setPort(FreePorts.pick())
+          .setPort(port)
           .setDataDirectory(root.resolve("postgres"))
           .setCleanDataDirectory(false)
           .setOverrideWorkingDirectory(bin.resolve("postgres").toFile())
@@ -87,7 +93,16 @@ public final class EmbeddedServices implements AutoCloseable {
   }
 
   public PostgresEndpoint postgres() {
-    return new PostgresEndpoint("127.0.0.1", postgres.getPort(), "postgres", "postgres", "postgres");
+    return new PostgresEndpoint("127.0.0.1", postgresPort, "postgres", "postgres", "postgres");
+  }
+
+  /** Stops PostgreSQL (for outage tests); {@link #restartPostgres()} brings it back on the same port and data. */
+  public synchronized void stopPostgres() {
+    closeQuietly(postgres);
+  }
+
+  public synchronized void restartPostgres() {
+    postgres = startPostgres(root, postgresPort);
   }
 
   public String redisUri() {

@@ -1,0 +1,48 @@
+package io.atelier.launcher;
+
+import static io.atelier.launcher.ApiClient.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL goes away for a few seconds while a job runs. The edge answers 503 with Retry-After instead of
+ * hanging; once the database is back everything resumes and the job still completes.
+ */
+class PostgresOutageTest {
+
+  @Test
+  void theEdgeAnswers503WhilePostgresIsDownAndNoJobIsLost() throws Exception {
+    TestMesh mesh = TestMesh.get();
+    ApiClient api = mesh.client(mesh.projectA.apiKey());
+    String job = api.submitTranscription(api.uploadAsset(SpeechSamples.librivox().get(0).wav()));
+
+    mesh.services.stopPostgres();
+    try {
+      HttpResponse<Buffer> read = await(api.get("/v1/jobs/" + job).send());
+      ApiClient.assertProblem(read, 503);
+      assertThat(read.getHeader("Retry-After")).matches("\\d+");
+      HttpResponse<Buffer> write = api.submit(new JsonObject().put("type", "transcription").put("assetId", job));
+      ApiClient.assertProblem(write, 503);
+      assertThat(write.getHeader("Retry-After")).matches("\\d+");
+      Thread.sleep(2_000);
+    } finally {
+      mesh.services.restartPostgres();
+    }
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int status;
+    do {
+      status = await(api.get("/v1/jobs/" + job).send()).statusCode();
+      if (status != 200) {
+        Thread.sleep(250);
+      }
+    } while (status != 200 && System.nanoTime() < deadline);
+    assertThat(status).as("the edge serves again once PostgreSQL is back").isEqualTo(200);
+    assertThat(api.awaitFinished(job, Duration.ofSeconds(180)).getString("state")).isEqualTo("succeeded");
+  }
+}
