@@ -40,6 +40,17 @@ final class SpeechSamples {
     return samples;
   }
 
+  /** About a minute of real speech: the LibriVox clips three times over, long enough to act on mid-way. */
+  static Path longRecording(Path dir) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("sox"));
+    for (int round = 0; round < 3; round++) {
+      librivox().forEach(s -> command.add(s.wav().toString()));
+    }
+    Path out = dir.resolve("long.wav");
+    command.add(out.toString());
+    return run(command, out);
+  }
+
   /** Runs ffmpeg with the given arguments after {@code -y -i input}, writing {@code output}. */
   static Path convert(Path input, Path output, String... arguments) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"));

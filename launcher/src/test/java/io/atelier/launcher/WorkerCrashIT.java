@@ -30,7 +30,7 @@ class WorkerCrashIT {
 
   @Test
   void aJobWhoseWorkerIsKilledMidwayIsFinishedByAnotherNodeWithOneResult(@TempDir Path dir) throws Exception {
-    Path recording = longRecording(dir);
+    Path recording = SpeechSamples.longRecording(dir);
     int port = FreePorts.pick();
     List<LauncherProcess> processes = new ArrayList<>();
     try (LauncherProcess dev = LauncherProcess.start("dev", dir, Map.of(), "dev", "--data-dir",
@@ -78,20 +78,6 @@ class WorkerCrashIT {
     processes.add(worker);
     worker.awaitLine(Pattern.compile("^Atelier node running transcription.*"), 120);
     return worker;
-  }
-
-  /** About a minute of real speech: the LibriVox clips, three times over. */
-  private static Path longRecording(Path dir) throws Exception {
-    List<String> command = new ArrayList<>(List.of("sox"));
-    for (int round = 0; round < 3; round++) {
-      SpeechSamples.librivox().forEach(s -> command.add(s.wav().toString()));
-    }
-    Path out = dir.resolve("long.wav");
-    command.add(out.toString());
-    Process sox = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String log = new String(sox.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(sox.waitFor()).as(log).isZero();
-    return out;
   }
 
   private static JsonObject awaitState(String key, String api, String job, String states, int seconds) throws Exception {

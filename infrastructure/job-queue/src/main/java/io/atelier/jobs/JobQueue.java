@@ -43,6 +43,20 @@ public final class JobQueue {
             }));
   }
 
+  /**
+   * Queues a failed or cancelled job again, with a fresh round of its kind's attempts. Empty when the job is not in
+   * the project or is not failed or cancelled.
+   */
+  public Future<java.util.Optional<Job>> retry(UUID projectId, Job job) {
+    return jobs.requeue(projectId, job.id(), job.kind().defaultMaxAttempts())
+        .compose(requeued -> requeued.isEmpty() ? Future.succeededFuture(requeued)
+            : publish(new QueuedJob(job.id(), projectId, job.kind())).map(requeued)
+                .recover(e -> {
+                  LOG.warn("job={} queued again but not published to Redis: {}", job.id(), e.getMessage());
+                  return Future.succeededFuture(requeued);
+                }));
+  }
+
   Future<Void> publish(QueuedJob queued) {
     Request add = Request.cmd(Command.XADD).arg(queued.kind().streamKey()).arg("*");
     for (Map.Entry<String, String> field : queued.toStreamFields().entrySet()) {

@@ -30,7 +30,7 @@ public final class JobRepository {
   }
 
   /** What a lease renewal found. */
-  enum Lease { HELD, LOST }
+  enum Lease { HELD, LOST, CANCEL_REQUESTED }
 
   Future<Job> insert(UUID projectId, JobKind kind, UUID assetId, JsonObject params, int maxAttempts) {
     // published_at is set optimistically: the entry is added right after; if that fails the sweeper re-publishes.
@@ -96,13 +96,18 @@ public final class JobRepository {
         }));
   }
 
-  /** Extends the lease of the worker's current attempt; LOST when another worker has taken the job over. */
+  /**
+   * Extends the lease of the worker's current attempt; LOST when another worker has taken the job over,
+   * CANCEL_REQUESTED when the job's cancellation was asked for.
+   */
   Future<Lease> renewLease(UUID jobId, int attempt, Duration lease) {
     return pool.preparedQuery("""
             UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $3)
-            WHERE id = $1 AND state = 'running' AND attempts = $2""")
+            WHERE id = $1 AND state = 'running' AND attempts = $2
+            RETURNING cancel_requested""")
         .execute(Tuple.of(jobId, attempt, lease.toMillis() / 1000.0))
-        .map(rows -> rows.rowCount() == 1 ? Lease.HELD : Lease.LOST);
+        .map(rows -> rows.size() == 0 ? Lease.LOST
+            : rows.iterator().next().getBoolean("cancel_requested") ? Lease.CANCEL_REQUESTED : Lease.HELD);
   }
 
   /** Marks the attempt and the job succeeded, through {@code tx} so the result commits with it. */
@@ -132,6 +137,49 @@ public final class JobRepository {
         .compose(rows -> finishAttempt(tx, jobId, attempt, "failed", error)
             .map(rows.size() == 0 ? Optional.<JobState>empty()
                 : Optional.of(JobState.fromWireName(rows.iterator().next().getString("state"))))));
+  }
+
+  /** Ends the attempt of a job whose cancellation was requested while it ran. */
+  Future<Boolean> markCancelled(UUID jobId, int attempt) {
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            UPDATE jobs SET state = 'cancelled', finished_at = now(), updated_at = now(),
+                            lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = $1 AND state = 'running' AND attempts = $2""")
+        .execute(Tuple.of(jobId, attempt))
+        .compose(rows -> finishAttempt(tx, jobId, attempt, "cancelled", "cancelled while running")
+            .map(rows.rowCount() == 1)));
+  }
+
+  /**
+   * Cancels a job: a queued one at once, a running one by asking its worker to stop (it notices at its next lease
+   * renewal). Empty when the job does not exist in the project or has already finished.
+   */
+  public Future<Optional<Job>> requestCancel(UUID projectId, UUID jobId) {
+    return pool.preparedQuery("""
+            UPDATE jobs SET
+              cancel_requested = (state = 'running'),
+              finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END,
+              state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
+              updated_at = now()
+            WHERE project_id = $1 AND id = $2 AND state IN ('queued', 'running')
+            RETURNING *""")
+        .execute(Tuple.of(projectId, jobId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Job.fromRow(rows.iterator().next())));
+  }
+
+  /**
+   * Queues a failed or cancelled job again with {@code extraAttempts} more attempts. Empty when the job does not
+   * exist in the project or is neither failed nor cancelled.
+   */
+  Future<Optional<Job>> requeue(UUID projectId, UUID jobId, int extraAttempts) {
+    return pool.preparedQuery("""
+            UPDATE jobs SET state = 'queued', run_at = now(), published_at = now(), cancel_requested = false,
+                            error = NULL, finished_at = NULL, updated_at = now(),
+                            max_attempts = LEAST(100, attempts + $3)
+            WHERE project_id = $1 AND id = $2 AND state IN ('failed', 'cancelled')
+            RETURNING *""")
+        .execute(Tuple.of(projectId, jobId, extraAttempts))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Job.fromRow(rows.iterator().next())));
   }
 
   /**

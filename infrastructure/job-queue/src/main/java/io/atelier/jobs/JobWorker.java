@@ -190,13 +190,26 @@ public final class JobWorker {
     LOG.info("worker={} job={} kind={} attempt={} started", consumer, job.id(), kind.wireName(), job.attempts());
     publish(job, JobState.RUNNING, null);
     long started = System.nanoTime();
-    long leaseRenewal = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3), t -> renewJobLease(consumer, job));
-    return Future.<JobHandler.ResultWriter>future(p -> handler.run(job).onComplete(p))
+    Cancellation cancellation = new Cancellation();
+    long leaseRenewal = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3),
+        t -> renewJobLease(consumer, job, cancellation));
+    return Future.<JobHandler.ResultWriter>future(p -> handler.run(job, cancellation).onComplete(p))
         .eventually(() -> {
           vertx.cancelTimer(leaseRenewal);
           return Future.succeededFuture();
         })
         .transform(result -> {
+          if (cancellation.isRequested()) {
+            // Asked to stop: whatever the handler made of it, the job ends cancelled and its result is dropped.
+            return jobs.markCancelled(job.id(), job.attempts())
+                .onSuccess(marked -> {
+                  LOG.info("worker={} job={} attempt={} cancelled", consumer, job.id(), job.attempts());
+                  if (marked) {
+                    publish(job, JobState.CANCELLED, null);
+                  }
+                })
+                .mapEmpty();
+          }
           if (result.succeeded()) {
             return jobs.pool().withTransaction(tx -> result.result().write(tx)
                     .compose(ignored -> JobRepository.markSucceeded(tx, job.id(), job.attempts())))
@@ -228,10 +241,13 @@ public final class JobWorker {
         });
   }
 
-  private void renewJobLease(String consumer, Job job) {
+  private void renewJobLease(String consumer, Job job, Cancellation cancellation) {
     jobs.renewLease(job.id(), job.attempts(), config.lease())
         .onSuccess(lease -> {
-          if (lease == JobRepository.Lease.LOST) {
+          if (lease == JobRepository.Lease.CANCEL_REQUESTED && !cancellation.isRequested()) {
+            LOG.info("worker={} job={} cancellation requested; stopping", consumer, job.id());
+            cancellation.request();
+          } else if (lease == JobRepository.Lease.LOST) {
             LOG.warn("worker={} job={} attempt={} lost its lease to another worker; its result will be refused",
                 consumer, job.id(), job.attempts());
           }

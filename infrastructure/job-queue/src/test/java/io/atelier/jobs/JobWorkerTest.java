@@ -93,7 +93,7 @@ class JobWorkerTest {
   @Test
   void aQueuedJobRunsOnceAndSucceeds() {
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), job -> {
+    start(Duration.ofSeconds(5), (job, cancellation) -> {
       runs.incrementAndGet();
       return Future.succeededFuture(tx -> Future.succeededFuture());
     });
@@ -107,7 +107,7 @@ class JobWorkerTest {
   @Test
   void aDuplicateDeliveryOfAFinishedJobIsAcknowledgedWithoutRunningAgain() {
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), job -> {
+    start(Duration.ofSeconds(5), (job, cancellation) -> {
       runs.incrementAndGet();
       return Future.succeededFuture(tx -> Future.succeededFuture());
     });
@@ -122,7 +122,7 @@ class JobWorkerTest {
 
   @Test
   void aMalformedEntryIsDroppedAndTheWorkerCarriesOn() {
-    start(Duration.ofSeconds(5), job -> Future.succeededFuture(tx -> Future.succeededFuture()));
+    start(Duration.ofSeconds(5), (job, cancellation) -> Future.succeededFuture(tx -> Future.succeededFuture()));
     await(redis.send(Request.cmd(Command.XADD).arg(KIND.streamKey()).arg("*").arg("job").arg("not-a-uuid")));
     await(redis.send(Request.cmd(Command.XADD).arg(KIND.streamKey()).arg("*").arg("unexpected").arg("fields")));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
@@ -141,7 +141,7 @@ class JobWorkerTest {
     await(jobs.startAttempt(job.id(), "dead-worker", Duration.ofSeconds(1)));
 
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(1), j -> {
+    start(Duration.ofSeconds(1), (j, cancellation) -> {
       runs.incrementAndGet();
       return Future.succeededFuture(tx -> Future.succeededFuture());
     });
@@ -158,7 +158,7 @@ class JobWorkerTest {
     await(jobs.startAttempt(job.id(), "dead-worker", Duration.ofSeconds(1)));
     await(redis.send(Request.cmd(Command.FLUSHALL)));
 
-    start(Duration.ofSeconds(1), j -> Future.succeededFuture(tx -> Future.succeededFuture()));
+    start(Duration.ofSeconds(1), (j, cancellation) -> Future.succeededFuture(tx -> Future.succeededFuture()));
     assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(2);
     assertThat(attempts(job.id())).containsExactly("1:abandoned", "2:succeeded");
   }
@@ -171,7 +171,7 @@ class JobWorkerTest {
     }
     await(redis.send(Request.cmd(Command.FLUSHALL)));
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), j -> {
+    start(Duration.ofSeconds(5), (j, cancellation) -> {
       runs.incrementAndGet();
       return Future.succeededFuture(tx -> Future.succeededFuture());
     }, new WorkerConfig(1, Duration.ofSeconds(5), Duration.ofMillis(200), FAST_RETRY, Duration.ofMillis(200),
@@ -182,7 +182,7 @@ class JobWorkerTest {
 
   @Test
   void aWorkerRecreatesItsConsumerGroupWhenRedisLosesItWhileRunning() {
-    start(Duration.ofSeconds(5), j -> Future.succeededFuture(tx -> Future.succeededFuture()));
+    start(Duration.ofSeconds(5), (j, cancellation) -> Future.succeededFuture(tx -> Future.succeededFuture()));
     await(redis.send(Request.cmd(Command.FLUSHALL)));
     sleep(500);
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
@@ -192,7 +192,7 @@ class JobWorkerTest {
   @Test
   void aRetryableFailureRunsAgainAfterABackoffUntilItSucceeds() {
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), job -> runs.incrementAndGet() < 3
+    start(Duration.ofSeconds(5), (job, cancellation) -> runs.incrementAndGet() < 3
         ? Future.failedFuture(new JobFailedException(ErrorCode.UNAVAILABLE, "storage is down"))
         : Future.succeededFuture(tx -> Future.succeededFuture()));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
@@ -208,7 +208,7 @@ class JobWorkerTest {
 
   @Test
   void aJobOutOfAttemptsFailsWithItsErrorHistory() {
-    start(Duration.ofSeconds(5), job -> Future.failedFuture(new IllegalStateException("boom")));
+    start(Duration.ofSeconds(5), (job, cancellation) -> Future.failedFuture(new IllegalStateException("boom")));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject(), 2));
     Job failed = awaitState(job.id(), JobState.FAILED);
     assertThat(failed.attempts()).isEqualTo(2);
@@ -218,7 +218,7 @@ class JobWorkerTest {
 
   @Test
   void aRequestForOneAttemptIsNotRetried() {
-    start(Duration.ofSeconds(5), job -> Future.failedFuture(new JobFailedException(ErrorCode.UNAVAILABLE, "down")));
+    start(Duration.ofSeconds(5), (job, cancellation) -> Future.failedFuture(new JobFailedException(ErrorCode.UNAVAILABLE, "down")));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject(), 1));
     assertThat(awaitState(job.id(), JobState.FAILED).attempts()).isEqualTo(1);
   }
@@ -226,7 +226,7 @@ class JobWorkerTest {
   @Test
   void aLongJobKeepsItsLeaseSoNoOtherWorkerTakesItOver() {
     AtomicInteger runs = new AtomicInteger();
-    JobHandler slow = job -> {
+    JobHandler slow = (job, cancellation) -> {
       runs.incrementAndGet();
       Promise<JobHandler.ResultWriter> done = Promise.promise();
       vertx.setTimer(3_500, t -> done.complete(tx -> Future.succeededFuture()));
@@ -241,11 +241,67 @@ class JobWorkerTest {
 
   @Test
   void aNonRetryableFailureEndsTheJobAtOnceWithItsReason() {
-    start(Duration.ofSeconds(5), job -> Future.failedFuture(new JobFailedException(ErrorCode.CORRUPT_MEDIA, "cannot decode")));
+    start(Duration.ofSeconds(5), (job, cancellation) -> Future.failedFuture(new JobFailedException(ErrorCode.CORRUPT_MEDIA, "cannot decode")));
     Job corrupt = await(queue.submit(project, KIND, asset, new JsonObject()));
     assertThat(awaitState(corrupt.id(), JobState.FAILED).error()).isEqualTo("corrupt_media: cannot decode");
     assertThat(attempts(corrupt.id())).containsExactly("1:failed");
     awaitNoPendingEntries();
+  }
+
+  @Test
+  void cancellingARunningJobStopsItsHandlerAndEndsItCancelled() {
+    AtomicInteger stoppedEarly = new AtomicInteger();
+    start(Duration.ofSeconds(1), (job, cancellation) -> {
+      Promise<JobHandler.ResultWriter> done = Promise.promise();
+      long poll = vertx.setPeriodic(50, t -> {
+        if (cancellation.isRequested()) {
+          stoppedEarly.incrementAndGet();
+          done.tryFail(new java.util.concurrent.CancellationException());
+        }
+      });
+      vertx.setTimer(30_000, t -> done.tryComplete(tx -> Future.succeededFuture()));
+      return done.future().onComplete(r -> vertx.cancelTimer(poll));
+    });
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    awaitState(job.id(), JobState.RUNNING);
+    Job requested = await(jobs.requestCancel(project, job.id())).orElseThrow();
+    assertThat(requested.state()).isEqualTo(JobState.RUNNING);
+    awaitState(job.id(), JobState.CANCELLED);
+    assertThat(stoppedEarly).hasValue(1);
+    assertThat(attempts(job.id())).containsExactly("1:cancelled");
+    awaitNoPendingEntries();
+  }
+
+  @Test
+  void aCancelledQueuedJobNeverRuns() {
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    assertThat(await(jobs.requestCancel(project, job.id())).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    AtomicInteger runs = new AtomicInteger();
+    start(Duration.ofSeconds(5), (j, cancellation) -> {
+      runs.incrementAndGet();
+      return Future.succeededFuture(tx -> Future.succeededFuture());
+    });
+    awaitNoPendingEntries();
+    assertThat(runs).hasValue(0);
+    assertThat(await(jobs.find(project, job.id())).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(await(jobs.requestCancel(project, job.id()))).as("a finished job cannot be cancelled").isEmpty();
+    assertThat(await(jobs.requestCancel(UUID.randomUUID(), job.id()))).as("nor another project's").isEmpty();
+  }
+
+  @Test
+  void aFailedJobRetriedOnRequestRunsAgainWithAFreshRoundOfAttempts() {
+    AtomicInteger runs = new AtomicInteger();
+    start(Duration.ofSeconds(5), (job, cancellation) -> runs.incrementAndGet() == 1
+        ? Future.failedFuture(new JobFailedException(ErrorCode.CORRUPT_MEDIA, "bad"))
+        : Future.succeededFuture(tx -> Future.succeededFuture()));
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    Job failed = awaitState(job.id(), JobState.FAILED);
+    Job requeued = await(queue.retry(project, failed)).orElseThrow();
+    assertThat(requeued.state()).isEqualTo(JobState.QUEUED);
+    assertThat(requeued.maxAttempts()).isEqualTo(1 + KIND.defaultMaxAttempts());
+    assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(2);
+    assertThat(attempts(job.id())).containsExactly("1:failed", "2:succeeded");
+    assertThat(await(queue.retry(project, requeued))).as("a succeeded job is not retried").isEmpty();
   }
 
   @Test

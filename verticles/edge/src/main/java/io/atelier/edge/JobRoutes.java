@@ -33,6 +33,8 @@ final class JobRoutes {
   void mount(Router router) {
     router.post("/v1/jobs").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BODY)).handler(this::create);
     router.get("/v1/jobs/:jobId").handler(this::get);
+    router.post("/v1/jobs/:jobId/cancel").handler(this::cancel);
+    router.post("/v1/jobs/:jobId/retry").handler(this::retry);
   }
 
   private record JobRequest(JobKind kind, UUID assetId, JsonObject params, int maxAttempts) {
@@ -112,6 +114,41 @@ final class JobRoutes {
         .compose(job -> jobs.history(job.id()).map(history -> job.toApiJson().put("history", history)))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
+  }
+
+  /** Cancels a queued job at once; asks a running job's worker to stop. */
+  private void cancel(RoutingContext ctx) {
+    UUID projectId = ApiKeyAuthHandler.projectId(ctx);
+    find(jobs, projectId, ctx.pathParam("jobId"))
+        .compose(job -> jobs.requestCancel(projectId, job.id()).compose(cancelled -> cancelled
+            .map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(notIn(job, "cancelled", "queued or running")))))
+        .onSuccess(job -> accepted(ctx, job))
+        .onFailure(ctx::fail);
+  }
+
+  /** Queues a failed or cancelled job again, with a fresh round of attempts. */
+  private void retry(RoutingContext ctx) {
+    UUID projectId = ApiKeyAuthHandler.projectId(ctx);
+    find(jobs, projectId, ctx.pathParam("jobId"))
+        .compose(job -> queue.retry(projectId, job).compose(requeued -> requeued
+            .map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(notIn(job, "retried", "failed or cancelled")))))
+        .onSuccess(job -> accepted(ctx, job))
+        .onFailure(ctx::fail);
+  }
+
+  private static Problem notIn(Job job, String action, String allowed) {
+    return Problem.conflict("job " + job.id() + " is " + job.state().wireName() + "; only " + allowed
+        + " jobs can be " + action, new JsonObject().put("state", job.state().wireName()));
+  }
+
+  private static void accepted(RoutingContext ctx, Job job) {
+    ctx.response()
+        .setStatusCode(202)
+        .putHeader(HttpHeaders.LOCATION, "/v1/jobs/" + job.id())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(job.toApiJson().encode());
   }
 
   /** The project's job named by {@code raw}, or a 404 problem. */

@@ -1,5 +1,6 @@
 package io.atelier.transcription;
 
+import io.atelier.jobs.Cancellation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -36,11 +37,14 @@ final class VoskSpeechEngine implements AutoCloseable {
     }
   }
 
-  RecognizedSpeech transcribe(Path media, Path scratch) throws IOException, InterruptedException {
+  /** Recognises the recording; stops (throwing CancellationException, which also ends ffmpeg) once cancelled. */
+  RecognizedSpeech transcribe(Path media, Path scratch, Cancellation cancellation)
+      throws IOException, InterruptedException {
     List<TimedWord> words = new ArrayList<>();
     try (Recognizer recognizer = new Recognizer(model, FfmpegAudioDecoder.SAMPLE_RATE)) {
       recognizer.setWords(true);
       long pcmBytes = decoder.decode(media, scratch, (buffer, length) -> {
+        cancellation.throwIfRequested();
         if (recognizer.acceptWaveForm(buffer, length)) {
           collect(recognizer.getResult(), words);
         }
