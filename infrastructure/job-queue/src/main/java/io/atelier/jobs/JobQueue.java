@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class JobQueue {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobQueue.class);
+  private static final int IDEMPOTENCY_CACHE_SECONDS = 24 * 60 * 60;
 
   private final JobRepository jobs;
   private final Redis redis;
@@ -28,19 +30,86 @@ public final class JobQueue {
     this.redis = redis;
   }
 
+  /** A job as submitted; {@code replayed} when an idempotency key returned the job an earlier request made. */
+  public record Submitted(Job job, boolean replayed) {
+  }
+
   public Future<Job> submit(UUID projectId, JobKind kind, UUID assetId, JsonObject params) {
     return submit(projectId, kind, assetId, params, kind.defaultMaxAttempts());
   }
 
   public Future<Job> submit(UUID projectId, JobKind kind, UUID assetId, JsonObject params, int maxAttempts) {
-    return jobs.insert(projectId, kind, assetId, params, maxAttempts)
-        .compose(job -> publish(new QueuedJob(job.id(), projectId, kind))
-            .map(job)
-            // The job is committed: a lost stream entry delays it, it does not lose it (the sweeper re-publishes).
-            .recover(e -> {
-              LOG.warn("job={} kind={} committed but not published to Redis: {}", job.id(), kind.wireName(), e.getMessage());
-              return Future.succeededFuture(job);
-            }));
+    return submit(new JobSubmission(projectId, kind, assetId, params, maxAttempts, null)).map(Submitted::job);
+  }
+
+  /**
+   * Submits a job. With an idempotency key: a repeated request returns the first one's job, and the key reused
+   * with a different request fails with {@link IdempotencyConflictException}. Keys live in PostgreSQL (the truth,
+   * committed with the job) and are cached in Redis for a day.
+   */
+  public Future<Submitted> submit(JobSubmission submission) {
+    if (submission.idempotencyKey() == null) {
+      return jobs.pool().withTransaction(tx -> JobRepository.insert(tx, UUID.randomUUID(), submission))
+          .compose(job -> publishAfterCommit(job).map(new Submitted(job, false)));
+    }
+    byte[] hash = submission.requestHash();
+    String cacheKey = "atelier:idempotency:" + submission.projectId() + ":" + submission.idempotencyKey();
+    return cachedJobId(cacheKey, hash, submission.idempotencyKey())
+        .compose(cached -> cached.isPresent()
+            ? jobs.find(submission.projectId(), cached.get()).compose(job -> job
+                .map(j -> Future.succeededFuture(new Submitted(j, true)))
+                .orElseGet(() -> submitOnce(submission, hash)))
+            : submitOnce(submission, hash))
+        .onSuccess(submitted -> redis.send(Request.cmd(Command.SET).arg(cacheKey)
+                .arg(HexFormat.of().formatHex(hash) + ":" + submitted.job().id()).arg("EX").arg(IDEMPOTENCY_CACHE_SECONDS))
+            .onFailure(e -> LOG.debug("idempotency key not cached: {}", e.toString())));
+  }
+
+  private Future<Submitted> submitOnce(JobSubmission submission, byte[] hash) {
+    UUID jobId = UUID.randomUUID();
+    return jobs.pool().withTransaction(tx -> JobRepository.claimKey(tx, submission.projectId(),
+                submission.idempotencyKey(), hash, jobId)
+            .compose(existing -> existing.isEmpty()
+                ? JobRepository.insert(tx, jobId, submission).map(job -> new Submitted(job, false))
+                : replay(submission, hash, existing.get())))
+        .compose(submitted -> submitted.replayed() ? Future.succeededFuture(submitted)
+            : publishAfterCommit(submitted.job()).map(submitted));
+  }
+
+  private Future<Submitted> replay(JobSubmission submission, byte[] hash, JobRepository.KeyedJob keyed) {
+    if (!java.util.Arrays.equals(hash, keyed.requestHash())) {
+      return Future.failedFuture(new IdempotencyConflictException(submission.idempotencyKey()));
+    }
+    return jobs.find(submission.projectId(), keyed.jobId())
+        .map(job -> new Submitted(job.orElseThrow(() -> new IllegalStateException(
+            "idempotency key names missing job " + keyed.jobId())), true));
+  }
+
+  /** The job id cached for the key; fails with a conflict when the cached request differs. Redis errors count as a miss. */
+  private Future<java.util.Optional<UUID>> cachedJobId(String cacheKey, byte[] hash, String key) {
+    return redis.send(Request.cmd(Command.GET).arg(cacheKey))
+        .map(value -> {
+          if (value == null) {
+            return java.util.Optional.<UUID>empty();
+          }
+          String[] parts = value.toString().split(":", 2);
+          if (!parts[0].equals(HexFormat.of().formatHex(hash))) {
+            throw new IdempotencyConflictException(key);
+          }
+          return java.util.Optional.of(UUID.fromString(parts[1]));
+        })
+        .recover(e -> e instanceof IdempotencyConflictException ? Future.failedFuture(e)
+            : Future.succeededFuture(java.util.Optional.empty()));
+  }
+
+  private Future<Void> publishAfterCommit(Job job) {
+    return publish(new QueuedJob(job.id(), job.projectId(), job.kind()))
+        // The job is committed: a lost stream entry delays it, it does not lose it (the sweeper re-publishes).
+        .recover(e -> {
+          LOG.warn("job={} kind={} committed but not published to Redis: {}", job.id(), job.kind().wireName(),
+              e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   /**

@@ -32,14 +32,39 @@ public final class JobRepository {
   /** What a lease renewal found. */
   enum Lease { HELD, LOST, CANCEL_REQUESTED }
 
-  Future<Job> insert(UUID projectId, JobKind kind, UUID assetId, JsonObject params, int maxAttempts) {
+  static Future<Job> insert(SqlClient client, UUID jobId, JobSubmission submission) {
     // published_at is set optimistically: the entry is added right after; if that fails the sweeper re-publishes.
-    return pool.preparedQuery("""
+    return client.preparedQuery("""
             INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, published_at)
             VALUES ($1, $2, $3, 'queued', $4, $5, $6, now())
             RETURNING *""")
-        .execute(Tuple.of(UUID.randomUUID(), projectId, kind.wireName(), assetId, params, maxAttempts))
+        .execute(Tuple.of(jobId, submission.projectId(), submission.kind().wireName(), submission.assetId(),
+            submission.params(), submission.maxAttempts()))
         .map(rows -> Job.fromRow(rows.iterator().next()));
+  }
+
+  /** The job a stored idempotency key names, and the hash of the request that first used it. */
+  record KeyedJob(UUID jobId, byte[] requestHash) {
+  }
+
+  /**
+   * Claims the key for a new job inside {@code tx}; empty when the key was already claimed (a concurrent claim waits
+   * for the first to commit, then sees it here).
+   */
+  static Future<Optional<KeyedJob>> claimKey(SqlClient tx, UUID projectId, String key, byte[] hash, UUID jobId) {
+    return tx.preparedQuery("""
+            INSERT INTO idempotency_keys (project_id, key, request_hash, job_id) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (project_id, key) DO NOTHING
+            RETURNING job_id""")
+        .execute(Tuple.of(projectId, key, io.vertx.core.buffer.Buffer.buffer(hash), jobId))
+        .compose(inserted -> inserted.size() == 1
+            ? Future.succeededFuture(Optional.<KeyedJob>empty())
+            : tx.preparedQuery("SELECT request_hash, job_id FROM idempotency_keys WHERE project_id = $1 AND key = $2")
+                .execute(Tuple.of(projectId, key))
+                .map(rows -> {
+                  Row row = rows.iterator().next();
+                  return Optional.of(new KeyedJob(row.getUUID("job_id"), row.getBuffer("request_hash").getBytes()));
+                }));
   }
 
   public Future<Optional<Job>> find(UUID projectId, UUID jobId) {

@@ -2,7 +2,9 @@ package io.atelier.edge;
 
 import io.atelier.contracts.JobKind;
 import io.atelier.database.AssetRepository;
+import io.atelier.jobs.IdempotencyConflictException;
 import io.atelier.jobs.Job;
+import io.atelier.jobs.JobSubmission;
 import io.atelier.jobs.JobQueue;
 import io.atelier.jobs.JobRepository;
 import io.vertx.core.Future;
@@ -41,18 +43,33 @@ final class JobRoutes {
   }
 
   private void create(RoutingContext ctx) {
+    String idempotencyKey = idempotencyKey(ctx);
     JobRequest request = parse(ctx);
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
     assets.find(projectId, request.assetId())
         .compose(asset -> asset.isEmpty()
             ? Future.failedFuture(Problem.notFound("no asset " + request.assetId() + " in this project"))
-            : queue.submit(projectId, request.kind(), request.assetId(), request.params(), request.maxAttempts()))
-        .onSuccess(job -> ctx.response()
-            .setStatusCode(202)
-            .putHeader(HttpHeaders.LOCATION, "/v1/jobs/" + job.id())
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(job.toApiJson().encode()))
+            : queue.submit(new JobSubmission(projectId, request.kind(), request.assetId(), request.params(),
+                request.maxAttempts(), idempotencyKey)))
+        .recover(e -> Future.failedFuture(e instanceof IdempotencyConflictException conflict
+            ? Problem.conflict(conflict.getMessage(), new JsonObject()) : e))
+        .onSuccess(submitted -> {
+          if (submitted.replayed()) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+          }
+          accepted(ctx, submitted.job());
+        })
         .onFailure(ctx::fail);
+  }
+
+  /** The optional Idempotency-Key header: 1 to 255 printable ASCII characters. */
+  private static String idempotencyKey(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && (key.isBlank() || !key.matches("[\\x20-\\x7E]{1,255}"))) {
+      throw Problem.invalidField("Idempotency-Key",
+          "the Idempotency-Key header must be 1 to 255 printable ASCII characters");
+    }
+    return key;
   }
 
   private static JobRequest parse(RoutingContext ctx) {
