@@ -6,11 +6,14 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A job changed state. Published on {@link BusAddresses#JOB_EVENTS}.
+ * A job changed state or reported progress. Published on {@link BusAddresses#JOB_EVENTS}. The job's event log in
+ * PostgreSQL is the full record; this message tells listeners that the log has grown.
  *
- * @param error why the job failed; null unless {@code state} is {@link JobState#FAILED}
+ * @param error why the job failed (or will be retried); null otherwise
+ * @param progress for a progress report, how far the running job has come (0 to 1); null for a state change
  */
-public record JobEvent(UUID jobId, UUID projectId, JobKind kind, JobState state, String error, Instant at) {
+public record JobEvent(UUID jobId, UUID projectId, JobKind kind, JobState state, String error, Double progress,
+                       Instant at) {
 
   /** Bumped when a field changes meaning; readers accept this version and the one before. */
   public static final int SCHEMA_VERSION = 1;
@@ -34,6 +37,9 @@ public record JobEvent(UUID jobId, UUID projectId, JobKind kind, JobState state,
     if (error != null) {
       json.put("error", error);
     }
+    if (progress != null) {
+      json.put("progress", progress);
+    }
     return json;
   }
 
@@ -49,6 +55,7 @@ public record JobEvent(UUID jobId, UUID projectId, JobKind kind, JobState state,
             .orElseThrow(() -> new IllegalArgumentException("unknown job kind " + json.getString("kind"))),
         JobState.fromWireName(json.getString("state")),
         json.getString("error"),
+        json.getDouble("progress"),
         Instant.parse(json.getString("at")));
   }
 }

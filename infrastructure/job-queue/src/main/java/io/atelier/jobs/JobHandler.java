@@ -8,12 +8,12 @@ import io.vertx.sqlclient.SqlClient;
 public interface JobHandler {
 
   /**
-   * Runs the job, stopping early once {@code cancellation} is requested. Fails with {@link JobFailedException}
-   * when the job cannot succeed. On success it returns the
+   * Runs the job, reporting progress to {@code control} and stopping early once it says the job was cancelled.
+   * Fails with {@link JobFailedException} when the job cannot succeed. On success it returns the
    * writer that stores the result, which runs in the same transaction that marks the job succeeded; results are keyed
    * by job id, so a job run twice leaves one result.
    */
-  Future<ResultWriter> run(Job job, Cancellation cancellation);
+  Future<ResultWriter> run(Job job, JobControl control);
 
   @FunctionalInterface
   interface ResultWriter {

@@ -40,7 +40,8 @@ public final class JobRepository {
             RETURNING *""")
         .execute(Tuple.of(jobId, submission.projectId(), submission.kind().wireName(), submission.assetId(),
             submission.params(), submission.maxAttempts()))
-        .map(rows -> Job.fromRow(rows.iterator().next()));
+        .map(rows -> Job.fromRow(rows.iterator().next()))
+        .compose(job -> logState(client, jobId).map(job));
   }
 
   /** The job a stored idempotency key names, and the hash of the request that first used it. */
@@ -117,6 +118,7 @@ public final class JobRepository {
               .compose(ignored -> tx.preparedQuery(
                       "INSERT INTO job_attempts (job_id, attempt, worker) VALUES ($1, $2, $3)")
                   .execute(Tuple.of(jobId, job.attempts(), worker)))
+              .compose(ignored -> logState(tx, jobId))
               .map(ignored -> Optional.of(job));
         }));
   }
@@ -142,7 +144,8 @@ public final class JobRepository {
                             lease_owner = NULL, lease_expires_at = NULL
             WHERE id = $1 AND state = 'running' AND attempts = $2""")
         .execute(Tuple.of(jobId, attempt))
-        .compose(rows -> finishAttempt(tx, jobId, attempt, "succeeded", null).map(rows.rowCount() == 1));
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+            : finishAttempt(tx, jobId, attempt, "succeeded", null).compose(ignored -> logState(tx, jobId)).map(true));
   }
 
   /**
@@ -159,9 +162,10 @@ public final class JobRepository {
             WHERE id = $1 AND state = 'running' AND attempts = $2
             RETURNING state""")
         .execute(Tuple.of(jobId, attempt, error, retryAt))
-        .compose(rows -> finishAttempt(tx, jobId, attempt, "failed", error)
-            .map(rows.size() == 0 ? Optional.<JobState>empty()
-                : Optional.of(JobState.fromWireName(rows.iterator().next().getString("state"))))));
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<JobState>empty())
+            : finishAttempt(tx, jobId, attempt, "failed", error)
+                .compose(ignored -> logState(tx, jobId))
+                .map(Optional.of(JobState.fromWireName(rows.iterator().next().getString("state"))))));
   }
 
   /** Ends the attempt of a job whose cancellation was requested while it ran. */
@@ -171,8 +175,9 @@ public final class JobRepository {
                             lease_owner = NULL, lease_expires_at = NULL
             WHERE id = $1 AND state = 'running' AND attempts = $2""")
         .execute(Tuple.of(jobId, attempt))
-        .compose(rows -> finishAttempt(tx, jobId, attempt, "cancelled", "cancelled while running")
-            .map(rows.rowCount() == 1)));
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+            : finishAttempt(tx, jobId, attempt, "cancelled", "cancelled while running")
+                .compose(ignored -> logState(tx, jobId)).map(true)));
   }
 
   /**
@@ -180,7 +185,7 @@ public final class JobRepository {
    * renewal). Empty when the job does not exist in the project or has already finished.
    */
   public Future<Optional<Job>> requestCancel(UUID projectId, UUID jobId) {
-    return pool.preparedQuery("""
+    return pool.withTransaction(tx -> tx.preparedQuery("""
             UPDATE jobs SET
               cancel_requested = (state = 'running'),
               finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END,
@@ -189,7 +194,14 @@ public final class JobRepository {
             WHERE project_id = $1 AND id = $2 AND state IN ('queued', 'running')
             RETURNING *""")
         .execute(Tuple.of(projectId, jobId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Job.fromRow(rows.iterator().next())));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.<Job>empty());
+          }
+          Job job = Job.fromRow(rows.iterator().next());
+          return (job.state() == JobState.CANCELLED ? logState(tx, jobId) : Future.<Void>succeededFuture())
+              .map(Optional.of(job));
+        }));
   }
 
   /**
@@ -197,14 +209,15 @@ public final class JobRepository {
    * exist in the project or is neither failed nor cancelled.
    */
   Future<Optional<Job>> requeue(UUID projectId, UUID jobId, int extraAttempts) {
-    return pool.preparedQuery("""
+    return pool.withTransaction(tx -> tx.preparedQuery("""
             UPDATE jobs SET state = 'queued', run_at = now(), published_at = now(), cancel_requested = false,
                             error = NULL, finished_at = NULL, updated_at = now(),
                             max_attempts = LEAST(100, attempts + $3)
             WHERE project_id = $1 AND id = $2 AND state IN ('failed', 'cancelled')
             RETURNING *""")
         .execute(Tuple.of(projectId, jobId, extraAttempts))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Job.fromRow(rows.iterator().next())));
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<Job>empty())
+            : logState(tx, jobId).map(Optional.of(Job.fromRow(rows.iterator().next())))));
   }
 
   /**
@@ -234,6 +247,48 @@ public final class JobRepository {
             due.add(new QueuedJob(row.getUUID("id"), row.getUUID("project_id"), kind));
           }
           return due;
+        });
+  }
+
+  /** Appends the job's state as it now stands to its event log, inside the transaction that changed it. */
+  static Future<Void> logState(SqlClient tx, UUID jobId) {
+    return tx.preparedQuery("""
+            INSERT INTO job_events (project_id, job_id, type, state, attempt, error)
+            SELECT project_id, id, 'state', state, attempts, error FROM jobs WHERE id = $1""")
+        .execute(Tuple.of(jobId))
+        .mapEmpty();
+  }
+
+  /** Logs a progress report of the job's current attempt; false when that attempt is no longer running. */
+  Future<Boolean> logProgress(UUID jobId, int attempt, double progress, String step) {
+    return pool.preparedQuery("""
+            INSERT INTO job_events (project_id, job_id, type, state, attempt, progress, step)
+            SELECT project_id, id, 'progress', state, attempts, $3, $4 FROM jobs
+            WHERE id = $1 AND state = 'running' AND attempts = $2""")
+        .execute(Tuple.of(jobId, attempt, progress, step))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The job's events after {@code afterId}, oldest first, at most {@code limit}. */
+  public Future<List<JsonObject>> eventsAfter(UUID projectId, UUID jobId, long afterId, int limit) {
+    return pool.preparedQuery("""
+            SELECT * FROM job_events WHERE project_id = $1 AND job_id = $2 AND id > $3 ORDER BY id LIMIT $4""")
+        .execute(Tuple.of(projectId, jobId, afterId, limit))
+        .map(rows -> {
+          List<JsonObject> events = new ArrayList<>();
+          for (Row row : rows) {
+            events.add(new JsonObject()
+                .put("id", row.getLong("id"))
+                .put("jobId", row.getUUID("job_id").toString())
+                .put("type", row.getString("type"))
+                .put("state", row.getString("state"))
+                .put("attempt", row.getInteger("attempt"))
+                .put("error", row.getString("error"))
+                .put("progress", row.getDouble("progress"))
+                .put("step", row.getString("step"))
+                .put("at", instant(row.getOffsetDateTime("created_at"))));
+          }
+          return events;
         });
   }
 

@@ -5,6 +5,7 @@ import io.atelier.contracts.JobEvent;
 import io.atelier.contracts.JobKind;
 import io.atelier.contracts.JobState;
 import io.atelier.contracts.QueuedJob;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -190,16 +191,17 @@ public final class JobWorker {
     LOG.info("worker={} job={} kind={} attempt={} started", consumer, job.id(), kind.wireName(), job.attempts());
     publish(job, JobState.RUNNING, null);
     long started = System.nanoTime();
-    Cancellation cancellation = new Cancellation();
+    Context context = vertx.getOrCreateContext();
+    JobControl control = new JobControl((fraction, step) -> context.runOnContext(v -> reportProgress(consumer, job, fraction, step)));
     long leaseRenewal = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3),
-        t -> renewJobLease(consumer, job, cancellation));
-    return Future.<JobHandler.ResultWriter>future(p -> handler.run(job, cancellation).onComplete(p))
+        t -> renewJobLease(consumer, job, control));
+    return Future.<JobHandler.ResultWriter>future(p -> handler.run(job, control).onComplete(p))
         .eventually(() -> {
           vertx.cancelTimer(leaseRenewal);
           return Future.succeededFuture();
         })
         .transform(result -> {
-          if (cancellation.isRequested()) {
+          if (control.isCancelRequested()) {
             // Asked to stop: whatever the handler made of it, the job ends cancelled and its result is dropped.
             return jobs.markCancelled(job.id(), job.attempts())
                 .onSuccess(marked -> {
@@ -241,12 +243,23 @@ public final class JobWorker {
         });
   }
 
-  private void renewJobLease(String consumer, Job job, Cancellation cancellation) {
+  private void reportProgress(String consumer, Job job, double fraction, String step) {
+    jobs.logProgress(job.id(), job.attempts(), fraction, step)
+        .onSuccess(logged -> {
+          if (logged) {
+            vertx.eventBus().publish(BusAddresses.JOB_EVENTS, new JobEvent(job.id(), job.projectId(), kind,
+                JobState.RUNNING, null, fraction, Instant.now()).toJson());
+          }
+        })
+        .onFailure(e -> LOG.debug("worker={} job={} progress not logged: {}", consumer, job.id(), e.toString()));
+  }
+
+  private void renewJobLease(String consumer, Job job, JobControl control) {
     jobs.renewLease(job.id(), job.attempts(), config.lease())
         .onSuccess(lease -> {
-          if (lease == JobRepository.Lease.CANCEL_REQUESTED && !cancellation.isRequested()) {
+          if (lease == JobRepository.Lease.CANCEL_REQUESTED && !control.isCancelRequested()) {
             LOG.info("worker={} job={} cancellation requested; stopping", consumer, job.id());
-            cancellation.request();
+            control.requestCancel();
           } else if (lease == JobRepository.Lease.LOST) {
             LOG.warn("worker={} job={} attempt={} lost its lease to another worker; its result will be refused",
                 consumer, job.id(), job.attempts());
@@ -268,7 +281,7 @@ public final class JobWorker {
 
   private void publish(Job job, JobState state, String error) {
     vertx.eventBus().publish(BusAddresses.JOB_EVENTS,
-        new JobEvent(job.id(), job.projectId(), kind, state, error, Instant.now()).toJson());
+        new JobEvent(job.id(), job.projectId(), kind, state, error, null, Instant.now()).toJson());
   }
 
   /** The first entry of an XREADGROUP/XAUTOCLAIM entry list, skipping entries whose data was trimmed away. */

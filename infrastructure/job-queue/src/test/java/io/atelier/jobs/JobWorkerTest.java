@@ -93,7 +93,7 @@ class JobWorkerTest {
   @Test
   void aQueuedJobRunsOnceAndSucceeds() {
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), (job, cancellation) -> {
+    start(Duration.ofSeconds(5), (job, control) -> {
       runs.incrementAndGet();
       return Future.succeededFuture(tx -> Future.succeededFuture());
     });
@@ -107,7 +107,7 @@ class JobWorkerTest {
   @Test
   void aDuplicateDeliveryOfAFinishedJobIsAcknowledgedWithoutRunningAgain() {
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), (job, cancellation) -> {
+    start(Duration.ofSeconds(5), (job, control) -> {
       runs.incrementAndGet();
       return Future.succeededFuture(tx -> Future.succeededFuture());
     });
@@ -122,7 +122,7 @@ class JobWorkerTest {
 
   @Test
   void aMalformedEntryIsDroppedAndTheWorkerCarriesOn() {
-    start(Duration.ofSeconds(5), (job, cancellation) -> Future.succeededFuture(tx -> Future.succeededFuture()));
+    start(Duration.ofSeconds(5), (job, control) -> Future.succeededFuture(tx -> Future.succeededFuture()));
     await(redis.send(Request.cmd(Command.XADD).arg(KIND.streamKey()).arg("*").arg("job").arg("not-a-uuid")));
     await(redis.send(Request.cmd(Command.XADD).arg(KIND.streamKey()).arg("*").arg("unexpected").arg("fields")));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
@@ -141,7 +141,7 @@ class JobWorkerTest {
     await(jobs.startAttempt(job.id(), "dead-worker", Duration.ofSeconds(1)));
 
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(1), (j, cancellation) -> {
+    start(Duration.ofSeconds(1), (j, control) -> {
       runs.incrementAndGet();
       return Future.succeededFuture(tx -> Future.succeededFuture());
     });
@@ -158,7 +158,7 @@ class JobWorkerTest {
     await(jobs.startAttempt(job.id(), "dead-worker", Duration.ofSeconds(1)));
     await(redis.send(Request.cmd(Command.FLUSHALL)));
 
-    start(Duration.ofSeconds(1), (j, cancellation) -> Future.succeededFuture(tx -> Future.succeededFuture()));
+    start(Duration.ofSeconds(1), (j, control) -> Future.succeededFuture(tx -> Future.succeededFuture()));
     assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(2);
     assertThat(attempts(job.id())).containsExactly("1:abandoned", "2:succeeded");
   }
@@ -171,7 +171,7 @@ class JobWorkerTest {
     }
     await(redis.send(Request.cmd(Command.FLUSHALL)));
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), (j, cancellation) -> {
+    start(Duration.ofSeconds(5), (j, control) -> {
       runs.incrementAndGet();
       return Future.succeededFuture(tx -> Future.succeededFuture());
     }, new WorkerConfig(1, Duration.ofSeconds(5), Duration.ofMillis(200), FAST_RETRY, Duration.ofMillis(200),
@@ -182,7 +182,7 @@ class JobWorkerTest {
 
   @Test
   void aWorkerRecreatesItsConsumerGroupWhenRedisLosesItWhileRunning() {
-    start(Duration.ofSeconds(5), (j, cancellation) -> Future.succeededFuture(tx -> Future.succeededFuture()));
+    start(Duration.ofSeconds(5), (j, control) -> Future.succeededFuture(tx -> Future.succeededFuture()));
     await(redis.send(Request.cmd(Command.FLUSHALL)));
     sleep(500);
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
@@ -192,7 +192,7 @@ class JobWorkerTest {
   @Test
   void aRetryableFailureRunsAgainAfterABackoffUntilItSucceeds() {
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), (job, cancellation) -> runs.incrementAndGet() < 3
+    start(Duration.ofSeconds(5), (job, control) -> runs.incrementAndGet() < 3
         ? Future.failedFuture(new JobFailedException(ErrorCode.UNAVAILABLE, "storage is down"))
         : Future.succeededFuture(tx -> Future.succeededFuture()));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
@@ -208,7 +208,7 @@ class JobWorkerTest {
 
   @Test
   void aJobOutOfAttemptsFailsWithItsErrorHistory() {
-    start(Duration.ofSeconds(5), (job, cancellation) -> Future.failedFuture(new IllegalStateException("boom")));
+    start(Duration.ofSeconds(5), (job, control) -> Future.failedFuture(new IllegalStateException("boom")));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject(), 2));
     Job failed = awaitState(job.id(), JobState.FAILED);
     assertThat(failed.attempts()).isEqualTo(2);
@@ -218,7 +218,7 @@ class JobWorkerTest {
 
   @Test
   void aRequestForOneAttemptIsNotRetried() {
-    start(Duration.ofSeconds(5), (job, cancellation) -> Future.failedFuture(new JobFailedException(ErrorCode.UNAVAILABLE, "down")));
+    start(Duration.ofSeconds(5), (job, control) -> Future.failedFuture(new JobFailedException(ErrorCode.UNAVAILABLE, "down")));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject(), 1));
     assertThat(awaitState(job.id(), JobState.FAILED).attempts()).isEqualTo(1);
   }
@@ -226,7 +226,7 @@ class JobWorkerTest {
   @Test
   void aLongJobKeepsItsLeaseSoNoOtherWorkerTakesItOver() {
     AtomicInteger runs = new AtomicInteger();
-    JobHandler slow = (job, cancellation) -> {
+    JobHandler slow = (job, control) -> {
       runs.incrementAndGet();
       Promise<JobHandler.ResultWriter> done = Promise.promise();
       vertx.setTimer(3_500, t -> done.complete(tx -> Future.succeededFuture()));
@@ -241,7 +241,7 @@ class JobWorkerTest {
 
   @Test
   void aNonRetryableFailureEndsTheJobAtOnceWithItsReason() {
-    start(Duration.ofSeconds(5), (job, cancellation) -> Future.failedFuture(new JobFailedException(ErrorCode.CORRUPT_MEDIA, "cannot decode")));
+    start(Duration.ofSeconds(5), (job, control) -> Future.failedFuture(new JobFailedException(ErrorCode.CORRUPT_MEDIA, "cannot decode")));
     Job corrupt = await(queue.submit(project, KIND, asset, new JsonObject()));
     assertThat(awaitState(corrupt.id(), JobState.FAILED).error()).isEqualTo("corrupt_media: cannot decode");
     assertThat(attempts(corrupt.id())).containsExactly("1:failed");
@@ -251,10 +251,10 @@ class JobWorkerTest {
   @Test
   void cancellingARunningJobStopsItsHandlerAndEndsItCancelled() {
     AtomicInteger stoppedEarly = new AtomicInteger();
-    start(Duration.ofSeconds(1), (job, cancellation) -> {
+    start(Duration.ofSeconds(1), (job, control) -> {
       Promise<JobHandler.ResultWriter> done = Promise.promise();
       long poll = vertx.setPeriodic(50, t -> {
-        if (cancellation.isRequested()) {
+        if (control.isCancelRequested()) {
           stoppedEarly.incrementAndGet();
           done.tryFail(new java.util.concurrent.CancellationException());
         }
@@ -277,7 +277,7 @@ class JobWorkerTest {
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
     assertThat(await(jobs.requestCancel(project, job.id())).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), (j, cancellation) -> {
+    start(Duration.ofSeconds(5), (j, control) -> {
       runs.incrementAndGet();
       return Future.succeededFuture(tx -> Future.succeededFuture());
     });
@@ -291,7 +291,7 @@ class JobWorkerTest {
   @Test
   void aFailedJobRetriedOnRequestRunsAgainWithAFreshRoundOfAttempts() {
     AtomicInteger runs = new AtomicInteger();
-    start(Duration.ofSeconds(5), (job, cancellation) -> runs.incrementAndGet() == 1
+    start(Duration.ofSeconds(5), (job, control) -> runs.incrementAndGet() == 1
         ? Future.failedFuture(new JobFailedException(ErrorCode.CORRUPT_MEDIA, "bad"))
         : Future.succeededFuture(tx -> Future.succeededFuture()));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));

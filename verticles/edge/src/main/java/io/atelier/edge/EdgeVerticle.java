@@ -32,6 +32,7 @@ public final class EdgeVerticle extends VerticleBase {
   private Redis redis;
   private ObjectStorage storage;
   private HttpServer server;
+  private JobEventStreams eventStreams;
 
   @Override
   public Future<?> start() {
@@ -49,10 +50,13 @@ public final class EdgeVerticle extends VerticleBase {
     new AssetRoutes(vertx, assets, storage).mount(router, edge);
     new JobRoutes(new JobQueue(jobs, redis), jobs, assets).mount(router);
     new TranscriptRoutes(jobs, new TranscriptRepository(pool), storage).mount(router);
+    eventStreams = new JobEventStreams(vertx, jobs);
+    eventStreams.mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new ProblemResponder());
 
     return storage.ensureBucket()
+        .compose(ignored -> eventStreams.start())
         .compose(ignored -> vertx.createHttpServer(new HttpServerOptions().setHost(edge.host()).setPort(edge.port()))
             .requestHandler(router)
             .listen())
@@ -69,7 +73,8 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown();
+    Future<Void> closed = (eventStreams == null ? Future.<Void>succeededFuture() : eventStreams.stop())
+        .eventually(() -> server == null ? Future.succeededFuture() : server.shutdown());
     return closed.eventually(() -> {
       if (storage != null) {
         storage.close();

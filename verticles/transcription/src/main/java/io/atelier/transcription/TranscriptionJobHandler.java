@@ -5,7 +5,7 @@ import io.atelier.database.Asset;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.Transcript;
 import io.atelier.database.TranscriptRepository;
-import io.atelier.jobs.Cancellation;
+import io.atelier.jobs.JobControl;
 import io.atelier.jobs.Job;
 import io.atelier.jobs.JobFailedException;
 import io.atelier.jobs.JobHandler;
@@ -50,14 +50,14 @@ final class TranscriptionJobHandler implements JobHandler {
   }
 
   @Override
-  public Future<ResultWriter> run(Job job, Cancellation cancellation) {
+  public Future<ResultWriter> run(Job job, JobControl control) {
     Path scratch = workDirectory.resolve("jobs").resolve(job.id() + "-" + job.attempts());
     return assets.find(job.projectId(), job.assetId())
         .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new JobFailedException(ErrorCode.NOT_FOUND, "asset " + job.assetId() + " no longer exists"))))
         .compose(asset -> recognisers.<Path>executeBlocking(() -> Files.createDirectories(scratch), false)
             .compose(dir -> storage.download(asset.storageKey(), dir.resolve("media")))
-            .compose(media -> recognisers.executeBlocking(() -> engine.transcribe(media, scratch, cancellation), false))
+            .compose(media -> recognisers.executeBlocking(() -> engine.transcribe(media, scratch, control), false))
             .compose(speech -> store(job, asset, speech)))
         .eventually(() -> recognisers.executeBlocking(() -> {
           deleteTree(scratch);

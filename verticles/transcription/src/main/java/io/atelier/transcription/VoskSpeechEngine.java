@@ -1,6 +1,6 @@
 package io.atelier.transcription;
 
-import io.atelier.jobs.Cancellation;
+import io.atelier.jobs.JobControl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -38,13 +38,19 @@ final class VoskSpeechEngine implements AutoCloseable {
   }
 
   /** Recognises the recording; stops (throwing CancellationException, which also ends ffmpeg) once cancelled. */
-  RecognizedSpeech transcribe(Path media, Path scratch, Cancellation cancellation)
+  RecognizedSpeech transcribe(Path media, Path scratch, JobControl control)
       throws IOException, InterruptedException {
     List<TimedWord> words = new ArrayList<>();
     try (Recognizer recognizer = new Recognizer(model, FfmpegAudioDecoder.SAMPLE_RATE)) {
       recognizer.setWords(true);
+      double expectedBytes = decoder.probeDurationSeconds(media).orElse(0.0) * FfmpegAudioDecoder.SAMPLE_RATE * 2;
+      long[] decoded = {0};
       long pcmBytes = decoder.decode(media, scratch, (buffer, length) -> {
-        cancellation.throwIfRequested();
+        control.throwIfCancelled();
+        decoded[0] += length;
+        if (expectedBytes > 0) {
+          control.reportProgress(Math.min(0.99, decoded[0] / expectedBytes), "recognising speech");
+        }
         if (recognizer.acceptWaveForm(buffer, length)) {
           collect(recognizer.getResult(), words);
         }

@@ -1,0 +1,63 @@
+package io.atelier.jobs;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * What a running job's handler may ask of its worker and be told by it, from any thread: whether the job's
+ * cancellation was requested (noticed at the worker's next lease renewal), and where to report progress.
+ */
+public final class JobControl {
+
+  /** Receives progress reports, already throttled. */
+  @FunctionalInterface
+  interface ProgressSink {
+    void report(double fraction, String step);
+  }
+
+  private static final long MIN_REPORT_INTERVAL_NANOS = 1_000_000_000L;
+  private static final double MIN_REPORT_STEP = 0.01;
+
+  private final ProgressSink progressSink;
+  private volatile boolean cancelRequested;
+  private double lastFraction = -1;
+  private long lastReportNanos;
+
+  JobControl(ProgressSink progressSink) {
+    this.progressSink = progressSink;
+  }
+
+  /** A control that nobody cancels and whose progress goes nowhere, for running a handler outside a worker. */
+  public static JobControl detached() {
+    return new JobControl((fraction, step) -> { });
+  }
+
+  public boolean isCancelRequested() {
+    return cancelRequested;
+  }
+
+  /** Throws {@link CancellationException} once cancellation is requested. */
+  public void throwIfCancelled() {
+    if (cancelRequested) {
+      throw new CancellationException("the job was cancelled");
+    }
+  }
+
+  /**
+   * Reports how far the job has come (0 to 1) and what it is doing. Reports closer than a second or a percent to
+   * the last one are dropped, so a handler may call this as often as it likes.
+   */
+  public synchronized void reportProgress(double fraction, String step) {
+    double clamped = Math.max(0, Math.min(1, fraction));
+    long now = System.nanoTime();
+    if (clamped - lastFraction < MIN_REPORT_STEP || now - lastReportNanos < MIN_REPORT_INTERVAL_NANOS) {
+      return;
+    }
+    lastFraction = clamped;
+    lastReportNanos = now;
+    progressSink.report(clamped, step);
+  }
+
+  void requestCancel() {
+    cancelRequested = true;
+  }
+}
