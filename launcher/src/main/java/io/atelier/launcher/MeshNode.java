@@ -60,11 +60,29 @@ public final class MeshNode {
                 .mapEmpty());
           }
           return chain
+              .compose(ignored -> startMetricsServer(vertx, config))
               .map(ignored -> new MeshNode(vertx, deployed))
               .onSuccess(node -> LOG.info("node up in {} ms with {} (cluster {} at {}:{})",
                   (System.nanoTime() - started) / 1_000_000, verticles, cluster.name(), cluster.host(), cluster.port()))
               .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
         });
+  }
+
+  /**
+   * With {@code metrics.port} set, the node serves {@code /metrics} (Prometheus) and {@code /health} on it: how a
+   * node without the edge, a worker, shows its run times and failures.
+   */
+  private static Future<Void> startMetricsServer(Vertx vertx, JsonObject config) {
+    int port = config.getJsonObject("metrics", new JsonObject()).getInteger("port", 0);
+    if (port <= 0) {
+      return Future.succeededFuture();
+    }
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create());
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
+    return vertx.createHttpServer().requestHandler(router).listen(port)
+        .onSuccess(server -> LOG.info("metrics on http://0.0.0.0:{}/metrics", server.actualPort()))
+        .mapEmpty();
   }
 
   /** Hazelcast binds interfaces by address only; a host name in the configuration is resolved once here. */

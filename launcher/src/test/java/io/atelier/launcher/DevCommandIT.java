@@ -73,7 +73,9 @@ class DevCommandIT {
     try (LauncherProcess dev = LauncherProcess.start("dev", dir, Map.of(), "dev", "--data-dir",
         dir.resolve("data").toString(), "--port", Integer.toString(port), "--verticles", "edge")) {
       String key = dev.awaitApiKey();
+      int metricsPort = FreePorts.pick();
       try (LauncherProcess node = LauncherProcess.start("node", dir, Map.of(
+          "ATELIER_METRICS_PORT", Integer.toString(metricsPort),
           "ATELIER_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
           "ATELIER_TRANSCRIPTION_WORK_DIRECTORY", dir.resolve("node-work").toString()),
           "node", "--verticles", "transcription", "--config", dir.resolve("data/node.json").toString())) {
@@ -85,6 +87,10 @@ class DevCommandIT {
           assertThat(readmeOutput).contains("\"state\":\"succeeded\"").contains("dashwood");
           assertThat(node.printed("succeeded in")).isTrue();
           assertThat(dev.printed("worker=transcription")).isFalse();
+          // The worker node shows its own run times; the edge shows the queue, read from PostgreSQL.
+          assertThat(httpGet("http://127.0.0.1:" + metricsPort + "/metrics"))
+              .containsPattern("atelier_jobs_run_seconds_count\\{kind=\"transcription\",outcome=\"succeeded\"[^}]*\\} 1");
+          assertThat(httpGet("http://127.0.0.1:" + port + "/metrics")).contains("atelier_jobs_queued{kind=\"transcription\"");
 
           node.process.destroy();
           assertThat(node.process.waitFor(60, TimeUnit.SECONDS)).as("node stops on SIGTERM").isTrue();
@@ -112,6 +118,14 @@ class DevCommandIT {
     String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(bash.waitFor()).as("README api lines failed:\n%s", out).isZero();
     return out;
+  }
+
+  private static String httpGet(String url) throws Exception {
+    var response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(url).isEqualTo(200);
+    return response.body();
   }
 
   private static Set<String> listing(Path folder) throws IOException {

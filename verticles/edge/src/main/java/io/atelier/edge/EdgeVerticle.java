@@ -7,6 +7,7 @@ import io.atelier.database.PostgresConfig;
 import io.atelier.database.TranscriptRepository;
 import io.atelier.jobs.JobQueue;
 import io.atelier.jobs.JobRepository;
+import io.atelier.jobs.QueueMetrics;
 import io.atelier.jobs.RedisConfig;
 import io.atelier.jobs.RedisConnections;
 import io.atelier.storage.ObjectStorage;
@@ -33,6 +34,7 @@ public final class EdgeVerticle extends VerticleBase {
   private ObjectStorage storage;
   private HttpServer server;
   private JobEventStreams eventStreams;
+  private QueueMetrics queueMetrics;
 
   @Override
   public Future<?> start() {
@@ -50,6 +52,8 @@ public final class EdgeVerticle extends VerticleBase {
     new AssetRoutes(vertx, assets, storage).mount(router, edge);
     new JobRoutes(new JobQueue(jobs, redis), jobs, assets).mount(router);
     new TranscriptRoutes(jobs, new TranscriptRepository(pool), storage).mount(router);
+    queueMetrics = new QueueMetrics(vertx, pool);
+    queueMetrics.start(5_000);
     eventStreams = new JobEventStreams(vertx, jobs);
     eventStreams.mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
@@ -73,6 +77,9 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (queueMetrics != null) {
+      queueMetrics.stop();
+    }
     Future<Void> closed = (eventStreams == null ? Future.<Void>succeededFuture() : eventStreams.stop())
         .eventually(() -> server == null ? Future.succeededFuture() : server.shutdown());
     return closed.eventually(() -> {
