@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /** The kinds of work the mesh runs. Each kind has its own Redis stream and consumer group. */
 public enum JobKind {
-  TRANSCRIPTION("transcription", 3);
+  TRANSCRIPTION("transcription", 3),
+  /** Does nothing: measures the job engine itself and probes that a node's workers are alive. */
+  NOOP("noop", 1);
 
   /** The most attempts a request may ask for. */
   public static final int MAX_ATTEMPTS_LIMIT = 20;

@@ -12,7 +12,7 @@ class CommandLineTest {
   @Test
   void everyCommandHasHelp() {
     for (String[] args : new String[][] {{"--help"}, {"dev", "--help"}, {"node", "--help"}, {"project", "--help"},
-        {"project", "create", "--help"}}) {
+        {"project", "create", "--help"}, {"bench", "--help"}, {"bench", "jobs", "--help"}}) {
       StringWriter out = new StringWriter();
       int exit = new CommandLine(new AtelierCommand()).setOut(new PrintWriter(out)).execute(args);
       assertThat(exit).as(String.join(" ", args)).isZero();

@@ -17,6 +17,10 @@ public interface JobHandler {
 
   @FunctionalInterface
   interface ResultWriter {
+
+    /** For jobs with nothing to store: the job is marked succeeded without opening a transaction. */
+    ResultWriter NONE = transaction -> Future.succeededFuture();
+
     Future<Void> write(SqlClient transaction);
   }
 }

@@ -49,7 +49,7 @@ public final class JobQueue {
    */
   public Future<Submitted> submit(JobSubmission submission) {
     if (submission.idempotencyKey() == null) {
-      return jobs.pool().withTransaction(tx -> JobRepository.insert(tx, UUID.randomUUID(), submission))
+      return JobRepository.insert(jobs.pool(), UUID.randomUUID(), submission)
           .compose(job -> publishAfterCommit(job).map(new Submitted(job, false)));
     }
     byte[] hash = submission.requestHash();

@@ -34,14 +34,19 @@ public final class JobRepository {
 
   static Future<Job> insert(SqlClient client, UUID jobId, JobSubmission submission) {
     // published_at is set optimistically: the entry is added right after; if that fails the sweeper re-publishes.
+    // One statement writes the row and its first event: one round trip, atomic without a transaction.
     return client.preparedQuery("""
-            INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, published_at)
-            VALUES ($1, $2, $3, 'queued', $4, $5, $6, now())
-            RETURNING *""")
+            WITH job AS (
+              INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, published_at)
+              VALUES ($1, $2, $3, 'queued', $4, $5, $6, now())
+              RETURNING *),
+            event AS (
+              INSERT INTO job_events (project_id, job_id, type, state, attempt)
+              SELECT project_id, id, 'state', state, attempts FROM job)
+            SELECT * FROM job""")
         .execute(Tuple.of(jobId, submission.projectId(), submission.kind().wireName(), submission.assetId(),
             submission.params(), submission.maxAttempts()))
-        .map(rows -> Job.fromRow(rows.iterator().next()))
-        .compose(job -> logState(client, jobId).map(job));
+        .map(rows -> Job.fromRow(rows.iterator().next()));
   }
 
   /** The job a stored idempotency key names, and the hash of the request that first used it. */
@@ -98,29 +103,26 @@ public final class JobRepository {
    * Empty when the job is finished, not yet due, or leased by a live worker: the delivery is then a duplicate.
    */
   Future<Optional<Job>> startAttempt(UUID jobId, String worker, Duration lease) {
-    return pool.withTransaction(tx -> tx.preparedQuery("""
-            UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2,
-                            lease_expires_at = now() + make_interval(secs => $3),
-                            started_at = now(), updated_at = now()
-            WHERE id = $1
-              AND ((state = 'queued' AND run_at <= now()) OR (state = 'running' AND lease_expires_at < now()))
-            RETURNING *""")
+    // One statement: the row, the abandoned attempt (if any), the new attempt and the event, atomically.
+    return pool.preparedQuery("""
+            WITH started AS (
+              UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2,
+                              lease_expires_at = now() + make_interval(secs => $3),
+                              started_at = now(), updated_at = now()
+              WHERE id = $1
+                AND ((state = 'queued' AND run_at <= now()) OR (state = 'running' AND lease_expires_at < now()))
+              RETURNING *),
+            abandoned AS (
+              UPDATE job_attempts SET outcome = 'abandoned', finished_at = now(), error = 'lease expired'
+              WHERE job_id IN (SELECT id FROM started) AND outcome IS NULL),
+            attempt AS (
+              INSERT INTO job_attempts (job_id, attempt, worker) SELECT id, attempts, $2 FROM started),
+            event AS (
+              INSERT INTO job_events (project_id, job_id, type, state, attempt)
+              SELECT project_id, id, 'state', state, attempts FROM started)
+            SELECT * FROM started""")
         .execute(Tuple.of(jobId, worker, lease.toMillis() / 1000.0))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture(Optional.<Job>empty());
-          }
-          Job job = Job.fromRow(rows.iterator().next());
-          return tx.preparedQuery("""
-                  UPDATE job_attempts SET outcome = 'abandoned', finished_at = now(), error = 'lease expired'
-                  WHERE job_id = $1 AND outcome IS NULL""")
-              .execute(Tuple.of(jobId))
-              .compose(ignored -> tx.preparedQuery(
-                      "INSERT INTO job_attempts (job_id, attempt, worker) VALUES ($1, $2, $3)")
-                  .execute(Tuple.of(jobId, job.attempts(), worker)))
-              .compose(ignored -> logState(tx, jobId))
-              .map(ignored -> Optional.of(job));
-        }));
+        .map(rows -> rows.size() == 0 ? Optional.<Job>empty() : Optional.of(Job.fromRow(rows.iterator().next())));
   }
 
   /**
@@ -137,15 +139,26 @@ public final class JobRepository {
             : rows.iterator().next().getBoolean("cancel_requested") ? Lease.CANCEL_REQUESTED : Lease.HELD);
   }
 
-  /** Marks the attempt and the job succeeded, through {@code tx} so the result commits with it. */
-  static Future<Boolean> markSucceeded(SqlClient tx, UUID jobId, int attempt) {
-    return tx.preparedQuery("""
-            UPDATE jobs SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now(),
-                            lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = $1 AND state = 'running' AND attempts = $2""")
+  /**
+   * Marks the attempt and the job succeeded and logs the event, in one statement, through {@code client}: a
+   * transaction when a result commits with it, the pool otherwise.
+   */
+  static Future<Boolean> markSucceeded(SqlClient client, UUID jobId, int attempt) {
+    return client.preparedQuery("""
+            WITH done AS (
+              UPDATE jobs SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now(),
+                              lease_owner = NULL, lease_expires_at = NULL
+              WHERE id = $1 AND state = 'running' AND attempts = $2
+              RETURNING project_id, id, state, attempts),
+            attempt AS (
+              UPDATE job_attempts SET outcome = 'succeeded', finished_at = now()
+              WHERE job_id IN (SELECT id FROM done) AND attempt = $2 AND outcome IS NULL),
+            event AS (
+              INSERT INTO job_events (project_id, job_id, type, state, attempt)
+              SELECT project_id, id, 'state', state, attempts FROM done)
+            SELECT count(*) AS n FROM done""")
         .execute(Tuple.of(jobId, attempt))
-        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
-            : finishAttempt(tx, jobId, attempt, "succeeded", null).compose(ignored -> logState(tx, jobId)).map(true));
+        .map(rows -> rows.iterator().next().getLong("n") == 1);
   }
 
   /**

@@ -59,6 +59,7 @@ public final class JobWorker {
   private final List<Future<Void>> slots = new ArrayList<>();
   private final Map<Integer, RedisConnection> readConnections = new HashMap<>();
   private final JobSweeper sweeper;
+  private final long[] lastClaimCheck;
 
   public JobWorker(Vertx vertx, Redis redis, JobRepository jobs, JobKind kind, String workerName,
                    WorkerConfig config, JobHandler handler) {
@@ -69,6 +70,8 @@ public final class JobWorker {
     this.workerName = workerName;
     this.config = config;
     this.handler = handler;
+    this.lastClaimCheck = new long[config.concurrency()];
+    java.util.Arrays.fill(lastClaimCheck, System.nanoTime() - config.lease().toNanos());
     this.sweeper = new JobSweeper(vertx, jobs, new JobQueue(jobs, redis), kind, config.sweepInterval(),
         config.republishAfter());
   }
@@ -109,7 +112,17 @@ public final class JobWorker {
       return;
     }
     String consumer = workerName + "-" + slot;
-    claimExpired(consumer)
+    // Expired entries are looked for once per slot every half lease (and while some keep turning up), not before
+    // every read: a round trip per job saved.
+    long now = System.nanoTime();
+    boolean claimDue = now - lastClaimCheck[slot] >= config.lease().toNanos() / 2;
+    Future<Optional<StreamEntry>> expired = claimDue ? claimExpired(consumer) : Future.succeededFuture(Optional.empty());
+    expired
+        .onSuccess(claimed -> {
+          if (claimDue && claimed.isEmpty()) {
+            lastClaimCheck[slot] = now;
+          }
+        })
         .compose(claimed -> claimed.isPresent() ? Future.succeededFuture(claimed) : readNew(slot, consumer))
         .compose(entry -> entry.map(e -> process(consumer, e)).orElse(Future.succeededFuture()))
         .onComplete(result -> {
@@ -176,7 +189,7 @@ public final class JobWorker {
     long heartbeat = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3), t -> renewStreamLease(consumer, entry));
     return jobs.startAttempt(queued.jobId(), consumer, config.lease())
         .compose(started -> started.map(job -> run(consumer, job)).orElseGet(() -> {
-          LOG.info("worker={} job={} is finished, not due or leased elsewhere; delivery acknowledged", consumer,
+          LOG.debug("worker={} job={} is finished, not due or leased elsewhere; delivery acknowledged", consumer,
               queued.jobId());
           return Future.succeededFuture();
         }))
@@ -188,7 +201,7 @@ public final class JobWorker {
   }
 
   private Future<Void> run(String consumer, Job job) {
-    LOG.info("worker={} job={} kind={} attempt={} started", consumer, job.id(), kind.wireName(), job.attempts());
+    LOG.debug("worker={} job={} kind={} attempt={} started", consumer, job.id(), kind.wireName(), job.attempts());
     publish(job, JobState.RUNNING, null);
     long started = System.nanoTime();
     Context context = vertx.getOrCreateContext();
@@ -213,10 +226,15 @@ public final class JobWorker {
                 .mapEmpty();
           }
           if (result.succeeded()) {
-            return jobs.pool().withTransaction(tx -> result.result().write(tx)
-                    .compose(ignored -> JobRepository.markSucceeded(tx, job.id(), job.attempts())))
+            recordRun(started, "succeeded");
+            JobHandler.ResultWriter writer = result.result();
+            Future<Boolean> committed = writer == JobHandler.ResultWriter.NONE
+                ? JobRepository.markSucceeded(jobs.pool(), job.id(), job.attempts())
+                : jobs.pool().withTransaction(tx -> writer.write(tx)
+                    .compose(ignored -> JobRepository.markSucceeded(tx, job.id(), job.attempts())));
+            return committed
                 .onSuccess(marked -> {
-                  LOG.info("worker={} job={} succeeded in {} ms", consumer, job.id(), (System.nanoTime() - started) / 1_000_000);
+                  LOG.debug("worker={} job={} succeeded in {} ms", consumer, job.id(), (System.nanoTime() - started) / 1_000_000);
                   if (marked) {
                     publish(job, JobState.SUCCEEDED, null);
                   }
@@ -226,6 +244,13 @@ public final class JobWorker {
           String error = result.cause() instanceof JobFailedException failed
               ? failed.describe()
               : "internal: " + result.cause();
+          recordRun(started, "failed");
+          io.micrometer.core.instrument.Counter.builder("atelier.jobs.failures")
+              .description("Failed job attempts")
+              .tag("kind", kind.wireName())
+              .tag("retryable", Boolean.toString(RetryPolicy.isRetryable(result.cause())))
+              .register(QueueMetrics.registry())
+              .increment();
           OffsetDateTime retryAt = RetryPolicy.isRetryable(result.cause()) && job.attempts() < job.maxAttempts()
               ? OffsetDateTime.now(ZoneOffset.UTC).plus(config.retry().delayAfter(job.attempts(), RANDOM))
               : null;
@@ -241,6 +266,16 @@ public final class JobWorker {
               }))
               .mapEmpty();
         });
+  }
+
+  private void recordRun(long startedNanos, String outcome) {
+    io.micrometer.core.instrument.Timer.builder("atelier.jobs.run")
+        .description("Time a job attempt ran, by outcome")
+        .tag("kind", kind.wireName())
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(QueueMetrics.registry())
+        .record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   private void reportProgress(String consumer, Job job, double fraction, String step) {
