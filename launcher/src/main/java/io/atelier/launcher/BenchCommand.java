@@ -69,6 +69,9 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      // One log line per job is right for operating a mesh, but would measure the console, not the engine.
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.atelier.jobs"))
+          .setLevel(ch.qos.logback.classic.Level.WARN);
       Path folder = Files.createTempDirectory("atelier-bench-");
       EmbeddedServices services = EmbeddedServices.start(folder);
       try {

@@ -234,7 +234,7 @@ public final class JobWorker {
                     .compose(ignored -> JobRepository.markSucceeded(tx, job.id(), job.attempts())));
             return committed
                 .onSuccess(marked -> {
-                  LOG.debug("worker={} job={} succeeded in {} ms", consumer, job.id(), (System.nanoTime() - started) / 1_000_000);
+                  LOG.info("worker={} job={} succeeded in {} ms", consumer, job.id(), (System.nanoTime() - started) / 1_000_000);
                   if (marked) {
                     publish(job, JobState.SUCCEEDED, null);
                   }
