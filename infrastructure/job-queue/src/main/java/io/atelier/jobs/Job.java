@@ -10,6 +10,7 @@ import java.util.UUID;
 /** A row of the jobs table. */
 public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID assetId, JsonObject params,
                   int attempts, int maxAttempts, String error, OffsetDateTime runAt, boolean cancelRequested,
+                  String webhookUrl,
                   OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime startedAt,
                   OffsetDateTime finishedAt) {
 
@@ -19,7 +20,8 @@ public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID as
             () -> new IllegalStateException("job " + row.getUUID("id") + " has unknown kind " + row.getString("kind"))),
         JobState.fromWireName(row.getString("state")), row.getUUID("asset_id"), (JsonObject) row.getValue("params"),
         row.getInteger("attempts"), row.getInteger("max_attempts"), row.getString("error"),
-        row.getOffsetDateTime("run_at"), row.getBoolean("cancel_requested"), row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("run_at"), row.getBoolean("cancel_requested"), row.getString("webhook_url"),
+        row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"));
   }
 
@@ -33,6 +35,7 @@ public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID as
         .put("attempts", attempts)
         .put("maxAttempts", maxAttempts)
         .put("cancelRequested", cancelRequested)
+        .put("webhook", webhookUrl == null ? null : new JsonObject().put("url", webhookUrl))
         .put("error", error)
         // For a queued job that failed before: when it runs again.
         .put("retryAt", state == JobState.QUEUED && attempts > 0 ? instant(runAt) : null)

@@ -39,7 +39,7 @@ public final class JobQueue {
   }
 
   public Future<Job> submit(UUID projectId, JobKind kind, UUID assetId, JsonObject params, int maxAttempts) {
-    return submit(new JobSubmission(projectId, kind, assetId, params, maxAttempts, null)).map(Submitted::job);
+    return submit(new JobSubmission(projectId, kind, assetId, params, maxAttempts, null, null)).map(Submitted::job);
   }
 
   /**

@@ -37,15 +37,15 @@ public final class JobRepository {
     // One statement writes the row and its first event: one round trip, atomic without a transaction.
     return client.preparedQuery("""
             WITH job AS (
-              INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, published_at)
-              VALUES ($1, $2, $3, 'queued', $4, $5, $6, now())
+              INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, webhook_url, published_at)
+              VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, now())
               RETURNING *),
             event AS (
               INSERT INTO job_events (project_id, job_id, type, state, attempt)
               SELECT project_id, id, 'state', state, attempts FROM job)
             SELECT * FROM job""")
-        .execute(Tuple.of(jobId, submission.projectId(), submission.kind().wireName(), submission.assetId(),
-            submission.params(), submission.maxAttempts()))
+        .execute(Tuple.from(new Object[] {jobId, submission.projectId(), submission.kind().wireName(),
+            submission.assetId(), submission.params(), submission.maxAttempts(), submission.webhookUrl()}))
         .map(rows -> Job.fromRow(rows.iterator().next()));
   }
 

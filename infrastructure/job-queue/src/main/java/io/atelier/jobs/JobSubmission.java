@@ -14,10 +14,11 @@ import java.util.UUID;
 /**
  * A request for a job. With an idempotency key, repeating it returns the job the first request made.
  *
+ * @param webhookUrl where the job's state changes are delivered, or null
  * @param idempotencyKey the client's {@code Idempotency-Key}, or null
  */
 public record JobSubmission(UUID projectId, JobKind kind, UUID assetId, JsonObject params, int maxAttempts,
-                            String idempotencyKey) {
+                            String webhookUrl, String idempotencyKey) {
 
   public JobSubmission {
     Objects.requireNonNull(projectId, "projectId");
@@ -36,6 +37,7 @@ public record JobSubmission(UUID projectId, JobKind kind, UUID assetId, JsonObje
         .put("assetId", assetId.toString())
         .put("params", canonical(params))
         .put("maxAttempts", maxAttempts)
+        .put("webhookUrl", webhookUrl)
         .encode();
     try {
       return MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));

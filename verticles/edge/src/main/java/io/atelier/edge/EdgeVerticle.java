@@ -35,6 +35,7 @@ public final class EdgeVerticle extends VerticleBase {
   private HttpServer server;
   private JobEventStreams eventStreams;
   private QueueMetrics queueMetrics;
+  private WebhookDispatcher webhooks;
 
   @Override
   public Future<?> start() {
@@ -54,6 +55,10 @@ public final class EdgeVerticle extends VerticleBase {
     new TranscriptRoutes(jobs, new TranscriptRepository(pool), storage).mount(router);
     queueMetrics = new QueueMetrics(vertx, pool);
     queueMetrics.start(5_000);
+    WebhookDeliveries deliveries = new WebhookDeliveries(pool);
+    new WebhookRoutes(deliveries).mount(router);
+    webhooks = new WebhookDispatcher(vertx, deliveries);
+    webhooks.start();
     eventStreams = new JobEventStreams(vertx, jobs);
     eventStreams.mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
@@ -79,6 +84,9 @@ public final class EdgeVerticle extends VerticleBase {
   public Future<?> stop() {
     if (queueMetrics != null) {
       queueMetrics.stop();
+    }
+    if (webhooks != null) {
+      webhooks.stop();
     }
     Future<Void> closed = (eventStreams == null ? Future.<Void>succeededFuture() : eventStreams.stop())
         .eventually(() -> server == null ? Future.succeededFuture() : server.shutdown());

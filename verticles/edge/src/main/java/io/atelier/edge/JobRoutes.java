@@ -39,7 +39,7 @@ final class JobRoutes {
     router.post("/v1/jobs/:jobId/retry").handler(this::retry);
   }
 
-  private record JobRequest(JobKind kind, UUID assetId, JsonObject params, int maxAttempts) {
+  private record JobRequest(JobKind kind, UUID assetId, JsonObject params, int maxAttempts, String webhookUrl) {
   }
 
   private void create(RoutingContext ctx) {
@@ -50,7 +50,7 @@ final class JobRoutes {
         .compose(asset -> asset.isEmpty()
             ? Future.failedFuture(Problem.notFound("no asset " + request.assetId() + " in this project"))
             : queue.submit(new JobSubmission(projectId, request.kind(), request.assetId(), request.params(),
-                request.maxAttempts(), idempotencyKey)))
+                request.maxAttempts(), request.webhookUrl(), idempotencyKey)))
         .recover(e -> Future.failedFuture(e instanceof IdempotencyConflictException conflict
             ? Problem.conflict(conflict.getMessage(), new JsonObject()) : e))
         .onSuccess(submitted -> {
@@ -102,7 +102,28 @@ final class JobRoutes {
       }
       attempts = n;
     }
-    return new JobRequest(kind, asset, params == null ? new JsonObject() : (JsonObject) params, attempts);
+    return new JobRequest(kind, asset, params == null ? new JsonObject() : (JsonObject) params, attempts,
+        webhookUrl(body.getValue("webhook")));
+  }
+
+  /** The optional {@code webhook: {"url": ...}}: an absolute http(s) URL. */
+  private static String webhookUrl(Object webhook) {
+    if (webhook == null) {
+      return null;
+    }
+    if (!(webhook instanceof JsonObject object) || !(object.getValue("url") instanceof String url)) {
+      throw Problem.invalidField("webhook.url", "field 'webhook' must be an object with a 'url'");
+    }
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      if (url.length() > 2048 || uri.getHost() == null
+          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw new java.net.URISyntaxException(url, "not an absolute http(s) URL");
+      }
+      return url;
+    } catch (java.net.URISyntaxException e) {
+      throw Problem.invalidField("webhook.url", "webhook.url must be an absolute http or https URL");
+    }
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {
