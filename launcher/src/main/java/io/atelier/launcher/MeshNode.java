@@ -59,6 +59,11 @@ public final class MeshNode {
                 })
                 .mapEmpty());
           }
+          // Every node takes part in the recurring housekeeping; each tick runs on one of them.
+          chain = chain.compose(ignored -> vertx.deployVerticle(new io.atelier.jobs.SchedulerVerticle(),
+                  new DeploymentOptions().setConfig(config))
+              .onSuccess(deployed::add)
+              .mapEmpty());
           return chain
               .compose(ignored -> startMetricsServer(vertx, config))
               .map(ignored -> new MeshNode(vertx, deployed))
