@@ -63,7 +63,7 @@ class SchedulerTest {
     Thread.sleep(300);
     long runs = count("SELECT count(*) AS n FROM scheduled_task_runs WHERE name = 'every-second'");
     assertThat(onA.get() + onB.get()).as("every run is one claimed tick").isEqualTo((int) runs);
-    assertThat(runs).isBetween(3L, 7L);
+    assertThat(runs).as("one run per elapsed second at most").isBetween(2L, 6L);
     long distinctTokens = count("SELECT count(DISTINCT fencing_token) AS n FROM scheduled_task_runs WHERE name = 'every-second'");
     assertThat(distinctTokens).isEqualTo(runs);
   }
