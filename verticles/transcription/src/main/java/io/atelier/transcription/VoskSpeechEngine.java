@@ -19,6 +19,8 @@ import org.vosk.Recognizer;
 final class VoskSpeechEngine implements AutoCloseable {
 
   static final String NAME = "vosk";
+  /** A quarter of a second of 16 kHz 16-bit mono audio. */
+  static final int CHUNK_BYTES = FfmpegAudioDecoder.SAMPLE_RATE / 2;
 
   private final Model model;
   private final FfmpegAudioDecoder decoder;
@@ -44,6 +46,10 @@ final class VoskSpeechEngine implements AutoCloseable {
     try (Recognizer recognizer = new Recognizer(model, FfmpegAudioDecoder.SAMPLE_RATE)) {
       recognizer.setWords(true);
       double expectedBytes = decoder.probeDurationSeconds(media).orElse(0.0) * FfmpegAudioDecoder.SAMPLE_RATE * 2;
+      // Vosk's endpointing depends on how audio is chunked: fixed chunks, whatever the pipe delivers, keep pipe
+      // timing out of the result. (Vosk itself may still differ between runs on ambiguous, low-confidence spans.)
+      byte[] chunk = new byte[CHUNK_BYTES];
+      int[] filled = {0};
       long[] decoded = {0};
       long pcmBytes = decoder.decode(media, scratch, (buffer, length) -> {
         control.throwIfCancelled();
@@ -51,12 +57,29 @@ final class VoskSpeechEngine implements AutoCloseable {
         if (expectedBytes > 0) {
           control.reportProgress(Math.min(0.99, decoded[0] / expectedBytes), "recognising speech");
         }
-        if (recognizer.acceptWaveForm(buffer, length)) {
-          collect(recognizer.getResult(), words);
+        int offset = 0;
+        while (offset < length) {
+          int n = Math.min(length - offset, CHUNK_BYTES - filled[0]);
+          System.arraycopy(buffer, offset, chunk, filled[0], n);
+          filled[0] += n;
+          offset += n;
+          if (filled[0] == CHUNK_BYTES) {
+            accept(recognizer, chunk, CHUNK_BYTES, words);
+            filled[0] = 0;
+          }
         }
       });
+      if (filled[0] > 0) {
+        accept(recognizer, chunk, filled[0], words);
+      }
       collect(recognizer.getFinalResult(), words);
       return new RecognizedSpeech(words, pcmBytes / 2.0 / FfmpegAudioDecoder.SAMPLE_RATE);
+    }
+  }
+
+  private static void accept(Recognizer recognizer, byte[] pcm, int length, List<TimedWord> words) {
+    if (recognizer.acceptWaveForm(pcm, length)) {
+      collect(recognizer.getResult(), words);
     }
   }
 
