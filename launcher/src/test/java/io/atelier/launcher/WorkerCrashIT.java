@@ -74,6 +74,8 @@ class WorkerCrashIT {
             "ATELIER_TRANSCRIPTION_WORK_DIRECTORY", dir.resolve(name).toString(),
             "ATELIER_TRANSCRIPTION_CONCURRENCY", "1",
             "ATELIER_TRANSCRIPTION_LEASE_SECONDS", "3"),
+        // A JVM killed with SIGKILL cannot clean its temporary files: keep them in the test's folder.
+        List.of("-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve(name + "-tmp"))),
         "node", "--verticles", "transcription", "--config", dir.resolve("data/node.json").toString());
     processes.add(worker);
     worker.awaitLine(Pattern.compile("^Atelier node running transcription.*"), 120);
