@@ -1,2 +1,7 @@
-/** The enrichment verticle. Not yet built: the module holds its place in the reactor so later work has a home. */
+/**
+ * Enrichment of a transcript: keywords, an extractive summary and chapters, computed by {@link
+ * io.atelier.enrichment.TranscriptAnalyzer} from the timed words speech recognition produced. The records {@link
+ * io.atelier.enrichment.Enrichment}, {@link io.atelier.enrichment.Keyword} and {@link io.atelier.enrichment.Chapter}
+ * are the public face; the steps behind them are package-private.
+ */
 package io.atelier.enrichment;
