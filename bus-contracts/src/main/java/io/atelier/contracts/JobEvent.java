@@ -11,9 +11,10 @@ import java.util.UUID;
  *
  * @param error why the job failed (or will be retried); null otherwise
  * @param progress for a progress report, how far the running job has come (0 to 1); null for a state change
+ * @param pipelineId the pipeline the job is a step of, or null (an optional field: version 1 readers may ignore it)
  */
 public record JobEvent(UUID jobId, UUID projectId, JobKind kind, JobState state, String error, Double progress,
-                       Instant at) {
+                       Instant at, UUID pipelineId) {
 
   /** Bumped when a field changes meaning; readers accept this version and the one before. */
   public static final int SCHEMA_VERSION = 1;
@@ -40,6 +41,9 @@ public record JobEvent(UUID jobId, UUID projectId, JobKind kind, JobState state,
     if (progress != null) {
       json.put("progress", progress);
     }
+    if (pipelineId != null) {
+      json.put("pipelineId", pipelineId.toString());
+    }
     return json;
   }
 
@@ -56,6 +60,7 @@ public record JobEvent(UUID jobId, UUID projectId, JobKind kind, JobState state,
         JobState.fromWireName(json.getString("state")),
         json.getString("error"),
         json.getDouble("progress"),
-        Instant.parse(json.getString("at")));
+        Instant.parse(json.getString("at")),
+        json.getString("pipelineId") == null ? null : UUID.fromString(json.getString("pipelineId")));
   }
 }

@@ -6,6 +6,10 @@ import java.util.Optional;
 /** The kinds of work the mesh runs. Each kind has its own Redis stream and consumer group. */
 public enum JobKind {
   TRANSCRIPTION("transcription", 3),
+  /** Keywords, summary and chapters from a transcript. */
+  ENRICHMENT("enrichment", 3),
+  /** Media made from an asset (a waveform image). */
+  RENDER("render", 3),
   /** Does nothing: measures the job engine itself and probes that a node's workers are alive. */
   NOOP("noop", 1);
 

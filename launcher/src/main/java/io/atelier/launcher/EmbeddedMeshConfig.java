@@ -27,6 +27,7 @@ final class EmbeddedMeshConfig {
         .put("edge", new JsonObject().put("host", "127.0.0.1").put("port", edgePort)
             .put("uploadsDirectory", dataDir.resolve("uploads").toString()))
         .put("transcription", new JsonObject().put("workDirectory", dataDir.resolve("transcription").toString()))
+        .put("render", new JsonObject().put("workDirectory", dataDir.resolve("render").toString()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", clusterPort)
             .put("members", new JsonArray(List.copyOf(clusterMembers))));
   }

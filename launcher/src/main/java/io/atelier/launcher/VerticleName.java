@@ -1,6 +1,8 @@
 package io.atelier.launcher;
 
 import io.atelier.edge.EdgeVerticle;
+import io.atelier.enrichment.EnrichmentVerticle;
+import io.atelier.render.RenderVerticle;
 import io.atelier.transcription.TranscriptionVerticle;
 import io.vertx.core.Deployable;
 import java.util.Arrays;
@@ -12,7 +14,9 @@ import java.util.function.Supplier;
 /** The verticles a node can run, by the name used on the command line. */
 enum VerticleName {
   EDGE(EdgeVerticle::new),
-  TRANSCRIPTION(TranscriptionVerticle::new);
+  TRANSCRIPTION(TranscriptionVerticle::new),
+  ENRICHMENT(EnrichmentVerticle::new),
+  RENDER(RenderVerticle::new);
 
   private final Supplier<Deployable> factory;
 

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * A two-node mesh on real embedded PostgreSQL, Redis and S3, shared by the tests of this JVM: node A runs the edge,
- * node B the transcription worker, joined in one Hazelcast cluster over loopback. Two projects, each with a key.
+ * node B the transcription and enrichment workers, joined in one Hazelcast cluster over loopback. Two projects, each with a key.
  */
 final class TestMesh {
 
@@ -31,6 +31,7 @@ final class TestMesh {
   final Path folder;
   final EmbeddedServices services;
   final JsonObject edgeConfig;
+  final JsonObject workerConfig;
   final MeshNode edgeNode;
   final MeshNode workerNode;
   final int edgePort;
@@ -48,11 +49,12 @@ final class TestMesh {
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
     String cluster = "atelier-test-" + UUID.randomUUID();
     edgeConfig = EmbeddedMeshConfig.build(services, folder.resolve("a"), edgePort, cluster, portA, members);
-    JsonObject workerConfig = EmbeddedMeshConfig.build(services, folder.resolve("b"), 0, cluster, portB, members);
+    workerConfig = EmbeddedMeshConfig.build(services, folder.resolve("b"), 0, cluster, portB, members);
     workerConfig.getJsonObject("transcription").put("concurrency", 2).put("leaseSeconds", 10);
     Migrations.apply(PostgresConfig.from(edgeConfig));
     Future<MeshNode> a = MeshNode.start(edgeConfig, EnumSet.of(VerticleName.EDGE));
-    Future<MeshNode> b = MeshNode.start(workerConfig, EnumSet.of(VerticleName.TRANSCRIPTION));
+    // Render is left to the tests that use it: they stop and start it as an operator would.
+    Future<MeshNode> b = MeshNode.start(workerConfig, EnumSet.of(VerticleName.TRANSCRIPTION, VerticleName.ENRICHMENT));
     edgeNode = Blocking.await(a, Duration.ofMinutes(2));
     workerNode = Blocking.await(b, Duration.ofMinutes(2));
     clientVertx = Vertx.vertx();

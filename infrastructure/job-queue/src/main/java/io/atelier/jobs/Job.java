@@ -10,7 +10,7 @@ import java.util.UUID;
 /** A row of the jobs table. */
 public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID assetId, JsonObject params,
                   int attempts, int maxAttempts, String error, OffsetDateTime runAt, boolean cancelRequested,
-                  String webhookUrl,
+                  String webhookUrl, UUID pipelineId, Integer pipelineStep,
                   OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime startedAt,
                   OffsetDateTime finishedAt) {
 
@@ -21,6 +21,7 @@ public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID as
         JobState.fromWireName(row.getString("state")), row.getUUID("asset_id"), (JsonObject) row.getValue("params"),
         row.getInteger("attempts"), row.getInteger("max_attempts"), row.getString("error"),
         row.getOffsetDateTime("run_at"), row.getBoolean("cancel_requested"), row.getString("webhook_url"),
+        row.getUUID("pipeline_id"), row.getInteger("pipeline_step"),
         row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"));
   }
@@ -36,6 +37,8 @@ public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID as
         .put("maxAttempts", maxAttempts)
         .put("cancelRequested", cancelRequested)
         .put("webhook", webhookUrl == null ? null : new JsonObject().put("url", webhookUrl))
+        .put("pipeline", pipelineId == null ? null
+            : new JsonObject().put("id", pipelineId.toString()).put("step", pipelineStep))
         .put("error", error)
         // For a queued job that failed before: when it runs again.
         .put("retryAt", state == JobState.QUEUED && attempts > 0 ? instant(runAt) : null)

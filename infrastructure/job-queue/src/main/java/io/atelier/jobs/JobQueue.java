@@ -7,7 +7,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -22,12 +24,17 @@ public final class JobQueue {
   private static final Logger LOG = LoggerFactory.getLogger(JobQueue.class);
   private static final int IDEMPOTENCY_CACHE_SECONDS = 24 * 60 * 60;
 
+  /** Submissions that arrive together are committed together (see {@link GroupCommit}). */
+  private static final int SUBMIT_BATCH = 256;
+
   private final JobRepository jobs;
   private final Redis redis;
+  private final GroupCommit<JobRepository.NewJob, Job> submissions;
 
   public JobQueue(JobRepository jobs, Redis redis) {
     this.jobs = jobs;
     this.redis = redis;
+    this.submissions = new GroupCommit<>(SUBMIT_BATCH, 2, this::insertAndPublish);
   }
 
   /** A job as submitted; {@code replayed} when an idempotency key returned the job an earlier request made. */
@@ -49,8 +56,8 @@ public final class JobQueue {
    */
   public Future<Submitted> submit(JobSubmission submission) {
     if (submission.idempotencyKey() == null) {
-      return JobRepository.insert(jobs.pool(), UUID.randomUUID(), submission)
-          .compose(job -> publishAfterCommit(job).map(new Submitted(job, false)));
+      return submissions.submit(new JobRepository.NewJob(UUID.randomUUID(), submission))
+          .map(job -> new Submitted(job, false));
     }
     byte[] hash = submission.requestHash();
     String cacheKey = "atelier:idempotency:" + submission.projectId() + ":" + submission.idempotencyKey();
@@ -102,6 +109,21 @@ public final class JobQueue {
             : Future.succeededFuture(java.util.Optional.empty()));
   }
 
+  /** Commits the jobs, then adds their entries to their streams in one round trip. */
+  private Future<List<Job>> insertAndPublish(List<JobRepository.NewJob> newJobs) {
+    return JobRepository.insertAll(jobs.pool(), newJobs).compose(inserted -> {
+      List<Request> adds = new ArrayList<>(inserted.size());
+      inserted.forEach(job -> adds.add(add(new QueuedJob(job.id(), job.projectId(), job.kind()))));
+      return redis.batch(adds)
+          .<List<Job>>map(inserted)
+          // The jobs are committed: lost stream entries delay them, they do not lose them (the sweeper re-publishes).
+          .recover(e -> {
+            LOG.warn("{} jobs committed but not published to Redis: {}", inserted.size(), e.getMessage());
+            return Future.succeededFuture(inserted);
+          });
+    });
+  }
+
   private Future<Void> publishAfterCommit(Job job) {
     return publish(new QueuedJob(job.id(), job.projectId(), job.kind()))
         // The job is committed: a lost stream entry delays it, it does not lose it (the sweeper re-publishes).
@@ -127,10 +149,14 @@ public final class JobQueue {
   }
 
   Future<Void> publish(QueuedJob queued) {
+    return redis.send(add(queued)).mapEmpty();
+  }
+
+  private static Request add(QueuedJob queued) {
     Request add = Request.cmd(Command.XADD).arg(queued.kind().streamKey()).arg("*");
     for (Map.Entry<String, String> field : queued.toStreamFields().entrySet()) {
       add.arg(field.getKey()).arg(field.getValue());
     }
-    return redis.send(add).mapEmpty();
+    return add;
   }
 }

@@ -29,24 +29,57 @@ public final class JobRepository {
     this.pool = pool;
   }
 
-  /** What a lease renewal found. */
-  enum Lease { HELD, LOST, CANCEL_REQUESTED }
-
   static Future<Job> insert(SqlClient client, UUID jobId, JobSubmission submission) {
-    // published_at is set optimistically: the entry is added right after; if that fails the sweeper re-publishes.
-    // One statement writes the row and its first event: one round trip, atomic without a transaction.
+    return insertAll(client, List.of(new NewJob(jobId, submission))).map(inserted -> inserted.get(0));
+  }
+
+  /** A job to insert: its id and its request. */
+  record NewJob(UUID id, JobSubmission submission) {
+  }
+
+  /** Inserts the jobs with their first events in one statement; returns them in the order given. */
+  static Future<List<Job>> insertAll(SqlClient client, List<NewJob> newJobs) {
+    int n = newJobs.size();
+    UUID[] ids = new UUID[n];
+    UUID[] projects = new UUID[n];
+    String[] kinds = new String[n];
+    UUID[] assets = new UUID[n];
+    String[] params = new String[n];
+    Integer[] maxAttempts = new Integer[n];
+    String[] webhooks = new String[n];
+    for (int i = 0; i < n; i++) {
+      JobSubmission s = newJobs.get(i).submission();
+      ids[i] = newJobs.get(i).id();
+      projects[i] = s.projectId();
+      kinds[i] = s.kind().wireName();
+      assets[i] = s.assetId();
+      params[i] = s.params().encode();
+      maxAttempts[i] = s.maxAttempts();
+      webhooks[i] = s.webhookUrl();
+    }
+    // published_at is set optimistically: the entries are added right after; if that fails the sweeper re-publishes.
+    // One statement writes the rows and their first events: one round trip, atomic without a transaction.
     return client.preparedQuery("""
             WITH job AS (
               INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, webhook_url, published_at)
-              VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, now())
+              SELECT id, project_id, kind, 'queued', asset_id, params::jsonb, max_attempts, webhook_url, now()
+              FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::int[], $7::text[])
+                AS t(id, project_id, kind, asset_id, params, max_attempts, webhook_url)
               RETURNING *),
             event AS (
               INSERT INTO job_events (project_id, job_id, type, state, attempt)
               SELECT project_id, id, 'state', state, attempts FROM job)
             SELECT * FROM job""")
-        .execute(Tuple.from(new Object[] {jobId, submission.projectId(), submission.kind().wireName(),
-            submission.assetId(), submission.params(), submission.maxAttempts(), submission.webhookUrl()}))
-        .map(rows -> Job.fromRow(rows.iterator().next()));
+        .execute(Tuple.from(new Object[] {ids, projects, kinds, assets, params, maxAttempts, webhooks}))
+        .map(rows -> {
+          java.util.Map<UUID, Job> byId = new java.util.HashMap<>();
+          rows.forEach(row -> byId.put(row.getUUID("id"), Job.fromRow(row)));
+          List<Job> inOrder = new ArrayList<>(n);
+          for (UUID id : ids) {
+            inOrder.add(java.util.Objects.requireNonNull(byId.get(id), "job row not returned"));
+          }
+          return inOrder;
+        });
   }
 
   /** The job a stored idempotency key names, and the hash of the request that first used it. */
@@ -103,13 +136,19 @@ public final class JobRepository {
    * Empty when the job is finished, not yet due, or leased by a live worker: the delivery is then a duplicate.
    */
   Future<Optional<Job>> startAttempt(UUID jobId, String worker, Duration lease) {
-    // One statement: the row, the abandoned attempt (if any), the new attempt and the event, atomically.
+    return startAttempts(List.of(jobId), worker, lease)
+        .map(started -> started.isEmpty() ? Optional.<Job>empty() : Optional.of(started.get(0)));
+  }
+
+  /** {@link #startAttempt} for several jobs in one statement; returns the ones started, in no particular order. */
+  Future<List<Job>> startAttempts(List<UUID> jobIds, String worker, Duration lease) {
+    // One statement: the rows, the abandoned attempts (if any), the new attempts and the events, atomically.
     return pool.preparedQuery("""
             WITH started AS (
               UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2,
                               lease_expires_at = now() + make_interval(secs => $3),
                               started_at = now(), updated_at = now()
-              WHERE id = $1
+              WHERE id = ANY($1::uuid[])
                 AND ((state = 'queued' AND run_at <= now()) OR (state = 'running' AND lease_expires_at < now()))
               RETURNING *),
             abandoned AS (
@@ -121,22 +160,66 @@ public final class JobRepository {
               INSERT INTO job_events (project_id, job_id, type, state, attempt)
               SELECT project_id, id, 'state', state, attempts FROM started)
             SELECT * FROM started""")
-        .execute(Tuple.of(jobId, worker, lease.toMillis() / 1000.0))
-        .map(rows -> rows.size() == 0 ? Optional.<Job>empty() : Optional.of(Job.fromRow(rows.iterator().next())));
+        .execute(Tuple.from(new Object[] {jobIds.toArray(UUID[]::new), worker, lease.toMillis() / 1000.0}))
+        .map(rows -> {
+          List<Job> started = new ArrayList<>(rows.size());
+          rows.forEach(row -> started.add(Job.fromRow(row)));
+          return started;
+        });
+  }
+
+  /** A job's attempt: the job id and the attempt number. */
+  record Attempt(UUID jobId, int attempt) {
   }
 
   /**
-   * Extends the lease of the worker's current attempt; LOST when another worker has taken the job over,
-   * CANCEL_REQUESTED when the job's cancellation was asked for.
+   * Extends the leases of the worker's current attempts in one statement. Returns, for each attempt still held,
+   * whether its job's cancellation was requested; an attempt missing from the answer has lost its job to another
+   * worker (or the job has ended).
    */
-  Future<Lease> renewLease(UUID jobId, int attempt, Duration lease) {
+  Future<java.util.Map<UUID, Boolean>> renewLeases(List<Attempt> attempts, Duration lease) {
+    UUID[] ids = attempts.stream().map(Attempt::jobId).toArray(UUID[]::new);
+    Integer[] numbers = attempts.stream().map(Attempt::attempt).toArray(Integer[]::new);
     return pool.preparedQuery("""
-            UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $3)
-            WHERE id = $1 AND state = 'running' AND attempts = $2
-            RETURNING cancel_requested""")
-        .execute(Tuple.of(jobId, attempt, lease.toMillis() / 1000.0))
-        .map(rows -> rows.size() == 0 ? Lease.LOST
-            : rows.iterator().next().getBoolean("cancel_requested") ? Lease.CANCEL_REQUESTED : Lease.HELD);
+            UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => $3)
+            FROM unnest($1::uuid[], $2::int[]) AS t(id, attempt)
+            WHERE j.id = t.id AND j.state = 'running' AND j.attempts = t.attempt
+            RETURNING j.id, j.cancel_requested""")
+        .execute(Tuple.from(new Object[] {ids, numbers, lease.toMillis() / 1000.0}))
+        .map(rows -> {
+          java.util.Map<UUID, Boolean> held = new java.util.HashMap<>();
+          rows.forEach(row -> held.put(row.getUUID("id"), row.getBoolean("cancel_requested")));
+          return held;
+        });
+  }
+
+  /**
+   * Marks attempts and their jobs succeeded and logs the events, in one statement: the finish of jobs whose result
+   * is nothing but their success. Returns, in order, whether each attempt was still its job's current one.
+   */
+  Future<List<Boolean>> markAllSucceeded(List<Attempt> attempts) {
+    UUID[] ids = attempts.stream().map(Attempt::jobId).toArray(UUID[]::new);
+    Integer[] numbers = attempts.stream().map(Attempt::attempt).toArray(Integer[]::new);
+    return pool.preparedQuery("""
+            WITH done AS (
+              UPDATE jobs j SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now(),
+                                lease_owner = NULL, lease_expires_at = NULL
+              FROM unnest($1::uuid[], $2::int[]) AS t(id, attempt)
+              WHERE j.id = t.id AND j.state = 'running' AND j.attempts = t.attempt
+              RETURNING j.project_id, j.id, j.state, j.attempts),
+            attempt AS (
+              UPDATE job_attempts a SET outcome = 'succeeded', finished_at = now()
+              FROM done WHERE a.job_id = done.id AND a.attempt = done.attempts AND a.outcome IS NULL),
+            event AS (
+              INSERT INTO job_events (project_id, job_id, type, state, attempt)
+              SELECT project_id, id, 'state', state, attempts FROM done)
+            SELECT id FROM done""")
+        .execute(Tuple.from(new Object[] {ids, numbers}))
+        .map(rows -> {
+          java.util.Set<UUID> marked = new java.util.HashSet<>();
+          rows.forEach(row -> marked.add(row.getUUID("id")));
+          return attempts.stream().map(a -> marked.contains(a.jobId())).toList();
+        });
   }
 
   /**
@@ -290,19 +373,24 @@ public final class JobRepository {
         .map(rows -> {
           List<JsonObject> events = new ArrayList<>();
           for (Row row : rows) {
-            events.add(new JsonObject()
-                .put("id", row.getLong("id"))
-                .put("jobId", row.getUUID("job_id").toString())
-                .put("type", row.getString("type"))
-                .put("state", row.getString("state"))
-                .put("attempt", row.getInteger("attempt"))
-                .put("error", row.getString("error"))
-                .put("progress", row.getDouble("progress"))
-                .put("step", row.getString("step"))
-                .put("at", instant(row.getOffsetDateTime("created_at"))));
+            events.add(eventJson(row));
           }
           return events;
         });
+  }
+
+  /** A job_events row as the API shows it. */
+  static JsonObject eventJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getLong("id"))
+        .put("jobId", row.getUUID("job_id").toString())
+        .put("type", row.getString("type"))
+        .put("state", row.getString("state"))
+        .put("attempt", row.getInteger("attempt"))
+        .put("error", row.getString("error"))
+        .put("progress", row.getDouble("progress"))
+        .put("step", row.getString("step"))
+        .put("at", instant(row.getOffsetDateTime("created_at")));
   }
 
   private static Future<Void> finishAttempt(SqlClient tx, UUID jobId, int attempt, String outcome, String error) {

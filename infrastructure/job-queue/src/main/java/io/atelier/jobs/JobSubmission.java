@@ -39,6 +39,11 @@ public record JobSubmission(UUID projectId, JobKind kind, UUID assetId, JsonObje
         .put("maxAttempts", maxAttempts)
         .put("webhookUrl", webhookUrl)
         .encode();
+    return sha256(canonical);
+  }
+
+  /** The SHA-256 of a request's canonical text: what an idempotency key is checked against. */
+  static byte[] sha256(String canonical) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {

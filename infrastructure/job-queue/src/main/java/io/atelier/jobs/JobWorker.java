@@ -5,6 +5,8 @@ import io.atelier.contracts.JobEvent;
 import io.atelier.contracts.JobKind;
 import io.atelier.contracts.JobState;
 import io.atelier.contracts.QueuedJob;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,20 +21,23 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pulls one kind's jobs from its Redis stream through the kind's consumer group and runs them.
+ * Pulls one kind's jobs from its Redis stream through the kind's consumer group and runs up to
+ * {@code concurrency} of them at once.
  *
  * <p>Leases: the job row holds its lease (owner and expiry), which the worker renews every third of the lease while
- * it runs; so does the stream entry, which stays pending in the group until acknowledged and which the worker
+ * the job runs; so does the stream entry, which stays pending in the group until acknowledged and which the worker
  * re-claims to reset its idle time. A worker that dies stops both: once the entry has been idle for a whole lease
  * another worker takes it over (XAUTOCLAIM), and PostgreSQL lets it start a new attempt only if the row's lease
  * has expired. A duplicate delivery of a finished, not yet due, or live-leased job is only acknowledged.
@@ -42,6 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An entry is acknowledged once the job's outcome is committed; if PostgreSQL cannot be reached the entry stays
  * pending and comes back after the lease.
+ *
+ * <p>Throughput: entries are read as many at a time as there are free slots, their attempts start in one statement,
+ * plain successes finish together and acknowledgements go together ({@link GroupCommit}), and one timer renews
+ * every running job's lease in one statement. A busy worker so makes a few round trips per batch, not per job.
  */
 public final class JobWorker {
 
@@ -56,10 +65,29 @@ public final class JobWorker {
   private final WorkerConfig config;
   private final JobHandler handler;
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private final List<Future<Void>> slots = new ArrayList<>();
-  private final Map<Integer, RedisConnection> readConnections = new HashMap<>();
   private final JobSweeper sweeper;
-  private final long[] lastClaimCheck;
+  private final JobQueue queue;
+  private final PipelineRepository pipelines;
+  private final GroupCommit<JobRepository.Attempt, Boolean> successes;
+  private final GroupCommit<String, Void> acknowledgements;
+  private final Map<UUID, RunningJob> running = new HashMap<>();
+  private final Map<String, Timer> runTimers = new HashMap<>();
+  private final Promise<Void> fetchingStopped = Promise.promise();
+  private final Promise<Void> drained = Promise.promise();
+
+  // Touched on the worker's context only.
+  private Context context;
+  private RedisConnection readConnection;
+  private int inFlight;
+  private Promise<Void> slotFreed;
+  private long lastClaimCheck;
+  private long leaseTimer = -1;
+
+  private record RunningJob(Job job, String entryId, JobControl control, long startedNanos) {
+  }
+
+  private record StreamEntry(String id, Map<String, String> fields) {
+  }
 
   public JobWorker(Vertx vertx, Redis redis, JobRepository jobs, JobKind kind, String workerName,
                    WorkerConfig config, JobHandler handler) {
@@ -70,31 +98,51 @@ public final class JobWorker {
     this.workerName = workerName;
     this.config = config;
     this.handler = handler;
-    this.lastClaimCheck = new long[config.concurrency()];
-    java.util.Arrays.fill(lastClaimCheck, System.nanoTime() - config.lease().toNanos());
-    this.sweeper = new JobSweeper(vertx, jobs, new JobQueue(jobs, redis), kind, config.sweepInterval(),
-        config.republishAfter());
+    this.lastClaimCheck = System.nanoTime() - config.lease().toNanos();
+    this.queue = new JobQueue(jobs, redis);
+    this.pipelines = new PipelineRepository(jobs.pool());
+    this.sweeper = new JobSweeper(vertx, jobs, queue, kind, config.sweepInterval(), config.republishAfter());
+    this.successes = new GroupCommit<>(Math.max(16, config.concurrency()), 2, jobs::markAllSucceeded);
+    this.acknowledgements = new GroupCommit<>(Math.max(16, config.concurrency()), 1, this::acknowledgeAll);
   }
 
   public Future<Void> start() {
-    return ensureGroup().onSuccess(ignored -> {
-      for (int slot = 0; slot < config.concurrency(); slot++) {
-        Promise<Void> done = Promise.promise();
-        slots.add(done.future());
-        loop(slot, done);
+    context = vertx.getOrCreateContext();
+    Promise<Void> started = Promise.promise();
+    context.runOnContext(v -> ensureGroup().onComplete(result -> {
+      if (result.succeeded()) {
+        leaseTimer = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3), t -> renewLeases());
+        fetch();
+        sweeper.start();
+        LOG.info("worker={} kind={} consuming {} with {} slots", workerName, kind.wireName(), kind.streamKey(),
+            config.concurrency());
       }
-      sweeper.start();
-      LOG.info("worker={} kind={} consuming {} with {} slots", workerName, kind.wireName(), kind.streamKey(),
-          config.concurrency());
-    });
+      started.handle(result);
+    }));
+    return started.future();
   }
 
   /** Stops taking jobs, lets running ones finish, then returns. */
   public Future<Void> stop() {
-    stopping.set(true);
-    sweeper.stop();
-    readConnections.values().forEach(RedisConnection::close);
-    return Future.join(slots).mapEmpty();
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    context.runOnContext(v -> {
+      stopping.set(true);
+      sweeper.stop();
+      // A read blocked in XREADGROUP ends when its connection does.
+      dropReadConnection();
+      wakeFetcher();
+      if (inFlight == 0) {
+        drained.tryComplete();
+      }
+    });
+    return Future.join(fetchingStopped.future(), drained.future())
+        .eventually(() -> {
+          vertx.cancelTimer(leaseTimer);
+          return Future.succeededFuture();
+        })
+        .mapEmpty();
   }
 
   private Future<Void> ensureGroup() {
@@ -106,223 +154,339 @@ public final class JobWorker {
             ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
-  private void loop(int slot, Promise<Void> done) {
+  /** The fetch loop: reads as many entries as there are free slots, hands them on, and reads again. */
+  private void fetch() {
     if (stopping.get()) {
-      done.complete();
+      fetchingStopped.tryComplete();
       return;
     }
-    String consumer = workerName + "-" + slot;
-    // Expired entries are looked for once per slot every half lease (and while some keep turning up), not before
-    // every read: a round trip per job saved.
+    int free = config.concurrency() - inFlight;
+    if (free <= 0) {
+      slotFreed = Promise.promise();
+      slotFreed.future().onComplete(v -> fetch());
+      return;
+    }
+    // Expired entries are looked for every half lease (and while some keep turning up), not before every read.
     long now = System.nanoTime();
-    boolean claimDue = now - lastClaimCheck[slot] >= config.lease().toNanos() / 2;
-    Future<Optional<StreamEntry>> expired = claimDue ? claimExpired(consumer) : Future.succeededFuture(Optional.empty());
-    expired
+    boolean claimDue = now - lastClaimCheck >= config.lease().toNanos() / 2;
+    Future<List<StreamEntry>> expired = claimDue ? claimExpired(free) : Future.succeededFuture(List.of());
+    onContext(expired
         .onSuccess(claimed -> {
-          if (claimDue && claimed.isEmpty()) {
-            lastClaimCheck[slot] = now;
+          if (claimDue && claimed.size() < free) {
+            lastClaimCheck = now;
           }
         })
-        .compose(claimed -> claimed.isPresent() ? Future.succeededFuture(claimed) : readNew(slot, consumer))
-        .compose(entry -> entry.map(e -> process(consumer, e)).orElse(Future.succeededFuture()))
+        .compose(claimed -> claimed.isEmpty() ? readNew(free) : Future.succeededFuture(claimed)))
         .onComplete(result -> {
-          if (result.failed() && !stopping.get() && String.valueOf(result.cause().getMessage()).startsWith("NOGROUP")) {
+          if (result.succeeded()) {
+            process(result.result());
+            fetch();
+          } else if (stopping.get()) {
+            fetch();
+          } else if (String.valueOf(result.cause().getMessage()).startsWith("NOGROUP")) {
             // Redis lost the stream and its group (restarted empty, flushed): make them again; the sweeper
             // re-publishes the jobs PostgreSQL still has queued.
-            LOG.warn("worker={} slot={} consumer group is gone; creating it again", workerName, slot);
-            ensureGroup().onComplete(ignored -> vertx.setTimer(100, t -> loop(slot, done)));
-          } else if (result.failed() && !stopping.get()) {
-            LOG.warn("worker={} slot={} queue error, retrying in 1 s: {}", workerName, slot, result.cause().toString());
-            dropReadConnection(slot);
-            vertx.setTimer(1_000, t -> loop(slot, done));
+            LOG.warn("worker={} consumer group is gone; creating it again", workerName);
+            ensureGroup().onComplete(ignored -> vertx.setTimer(100, t -> fetch()));
           } else {
-            loop(slot, done);
+            LOG.warn("worker={} queue error, retrying in 1 s: {}", workerName, result.cause().toString());
+            dropReadConnection();
+            vertx.setTimer(1_000, t -> fetch());
           }
         });
   }
 
-  private Future<Optional<StreamEntry>> claimExpired(String consumer) {
-    return redis.send(Request.cmd(Command.XAUTOCLAIM).arg(kind.streamKey()).arg(kind.consumerGroup()).arg(consumer)
-            .arg(config.lease().toMillis()).arg("0-0").arg("COUNT").arg(1))
-        .map(response -> firstEntry(response.get(1)))
-        .onSuccess(entry -> entry.ifPresent(e ->
-            LOG.info("worker={} took over entry={} whose lease expired", consumer, e.id())));
+  private Future<List<StreamEntry>> claimExpired(int count) {
+    return redis.send(Request.cmd(Command.XAUTOCLAIM).arg(kind.streamKey()).arg(kind.consumerGroup()).arg(workerName)
+            .arg(config.lease().toMillis()).arg("0-0").arg("COUNT").arg(count))
+        .map(response -> entries(response.get(1)))
+        .onSuccess(entries -> entries.forEach(e ->
+            LOG.info("worker={} took over entry={} whose lease expired", workerName, e.id())));
   }
 
-  private Future<Optional<StreamEntry>> readNew(int slot, String consumer) {
-    return readConnection(slot)
+  private Future<List<StreamEntry>> readNew(int count) {
+    return readConnection()
         .compose(connection -> connection.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(kind.consumerGroup())
-            .arg(consumer).arg("COUNT").arg(1).arg("BLOCK").arg(config.pollBlock().toMillis())
+            .arg(workerName).arg("COUNT").arg(count).arg("BLOCK").arg(config.pollBlock().toMillis())
             .arg("STREAMS").arg(kind.streamKey()).arg(">")))
         .map(response -> response == null || response.type() != ResponseType.MULTI || response.size() == 0
-            ? Optional.<StreamEntry>empty()
-            : firstEntry(response.get(0).get(1)));
+            ? List.<StreamEntry>of()
+            : entries(response.get(0).get(1)));
   }
 
-  private Future<RedisConnection> readConnection(int slot) {
-    RedisConnection existing = readConnections.get(slot);
-    if (existing != null) {
-      return Future.succeededFuture(existing);
+  private Future<RedisConnection> readConnection() {
+    if (readConnection != null) {
+      return Future.succeededFuture(readConnection);
     }
-    // XREADGROUP BLOCK holds its connection, so each slot reads on a connection of its own.
-    return redis.connect().onSuccess(connection -> {
-      readConnections.put(slot, connection);
-      connection.exceptionHandler(e -> dropReadConnection(slot));
+    // XREADGROUP BLOCK holds its connection, so the worker reads on a connection of its own.
+    return onContext(redis.connect()).onSuccess(connection -> {
+      if (stopping.get()) {
+        connection.close();
+        return;
+      }
+      readConnection = connection;
+      connection.exceptionHandler(e -> context.runOnContext(v -> dropReadConnection()));
     });
   }
 
-  private void dropReadConnection(int slot) {
-    RedisConnection connection = readConnections.remove(slot);
+  private void dropReadConnection() {
+    RedisConnection connection = readConnection;
+    readConnection = null;
     if (connection != null) {
       connection.close();
     }
   }
 
-  private Future<Void> process(String consumer, StreamEntry entry) {
-    QueuedJob queued;
-    try {
-      queued = QueuedJob.fromStreamFields(entry.fields());
-    } catch (IllegalArgumentException malformed) {
-      LOG.error("worker={} entry={} is malformed and is dropped: {}", consumer, entry.id(), malformed.getMessage());
-      return acknowledge(entry);
+  /** Starts attempts on the entries' jobs in one statement and runs the ones started. */
+  private void process(List<StreamEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
     }
-    long heartbeat = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3), t -> renewStreamLease(consumer, entry));
-    return jobs.startAttempt(queued.jobId(), consumer, config.lease())
-        .compose(started -> started.map(job -> run(consumer, job)).orElseGet(() -> {
-          LOG.debug("worker={} job={} is finished, not due or leased elsewhere; delivery acknowledged", consumer,
-              queued.jobId());
-          return Future.succeededFuture();
-        }))
-        .eventually(() -> {
-          vertx.cancelTimer(heartbeat);
-          return Future.succeededFuture();
-        })
-        .compose(ignored -> acknowledge(entry));
+    inFlight += entries.size();
+    Map<UUID, StreamEntry> byJob = new LinkedHashMap<>();
+    for (StreamEntry entry : entries) {
+      QueuedJob queued;
+      try {
+        queued = QueuedJob.fromStreamFields(entry.fields());
+      } catch (IllegalArgumentException malformed) {
+        LOG.error("worker={} entry={} is malformed and is dropped: {}", workerName, entry.id(), malformed.getMessage());
+        acknowledgeAndRelease(entry.id());
+        continue;
+      }
+      RunningJob here = running.get(queued.jobId());
+      if (here != null && here.entryId().equals(entry.id())) {
+        // Its own entry, claimed back while the job runs: it is acknowledged when the job ends.
+        release(1);
+      } else if (here != null || byJob.putIfAbsent(queued.jobId(), entry) != null) {
+        // The same job twice in one read, or again while it runs here: the delivery is a duplicate.
+        acknowledgeAndRelease(entry.id());
+      }
+    }
+    if (byJob.isEmpty()) {
+      return;
+    }
+    onContext(jobs.startAttempts(List.copyOf(byJob.keySet()), workerName, config.lease())).onComplete(result -> {
+      if (result.failed()) {
+        // Not acknowledged: the entries come back after the lease, when PostgreSQL may be back.
+        LOG.warn("worker={} could not start {} jobs: {}", workerName, byJob.size(), result.cause().toString());
+        release(byJob.size());
+        return;
+      }
+      for (Job job : result.result()) {
+        run(job, byJob.remove(job.id()).id());
+      }
+      byJob.forEach((jobId, entry) -> {
+        LOG.debug("worker={} job={} is finished, not due or leased elsewhere; delivery acknowledged", workerName, jobId);
+        acknowledgeAndRelease(entry.id());
+      });
+    });
   }
 
-  private Future<Void> run(String consumer, Job job) {
-    LOG.debug("worker={} job={} kind={} attempt={} started", consumer, job.id(), kind.wireName(), job.attempts());
+  private void run(Job job, String entryId) {
+    LOG.debug("worker={} job={} kind={} attempt={} started", workerName, job.id(), kind.wireName(), job.attempts());
     publish(job, JobState.RUNNING, null);
-    long started = System.nanoTime();
-    Context context = vertx.getOrCreateContext();
-    JobControl control = new JobControl((fraction, step) -> context.runOnContext(v -> reportProgress(consumer, job, fraction, step)));
-    long leaseRenewal = vertx.setPeriodic(Math.max(250, config.lease().toMillis() / 3),
-        t -> renewJobLease(consumer, job, control));
-    return Future.<JobHandler.ResultWriter>future(p -> handler.run(job, control).onComplete(p))
-        .eventually(() -> {
-          vertx.cancelTimer(leaseRenewal);
-          return Future.succeededFuture();
-        })
-        .transform(result -> {
-          if (control.isCancelRequested()) {
-            // Asked to stop: whatever the handler made of it, the job ends cancelled and its result is dropped.
-            return jobs.markCancelled(job.id(), job.attempts())
-                .onSuccess(marked -> {
-                  LOG.info("worker={} job={} attempt={} cancelled", consumer, job.id(), job.attempts());
-                  if (marked) {
-                    publish(job, JobState.CANCELLED, null);
-                  }
-                })
-                .mapEmpty();
+    JobControl control = new JobControl((fraction, step) -> context.runOnContext(v -> reportProgress(job, fraction, step)));
+    RunningJob runningJob = new RunningJob(job, entryId, control, System.nanoTime());
+    running.put(job.id(), runningJob);
+    Future<JobHandler.ResultWriter> outcome;
+    try {
+      outcome = handler.run(job, control);
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    onContext(outcome)
+        .transform(result -> finish(runningJob, result))
+        .onComplete(committed -> {
+          running.remove(job.id());
+          if (committed.succeeded()) {
+            acknowledgeAndRelease(entryId);
+          } else {
+            // Not acknowledged: the lease runs out and another attempt takes the job over.
+            LOG.warn("worker={} job={} outcome not committed: {}", workerName, job.id(), committed.cause().toString());
+            release(1);
           }
-          if (result.succeeded()) {
-            recordRun(started, "succeeded");
-            JobHandler.ResultWriter writer = result.result();
-            Future<Boolean> committed = writer == JobHandler.ResultWriter.NONE
-                ? JobRepository.markSucceeded(jobs.pool(), job.id(), job.attempts())
-                : jobs.pool().withTransaction(tx -> writer.write(tx)
-                    .compose(ignored -> JobRepository.markSucceeded(tx, job.id(), job.attempts())));
-            return committed
-                .onSuccess(marked -> {
-                  LOG.info("worker={} job={} succeeded in {} ms", consumer, job.id(), (System.nanoTime() - started) / 1_000_000);
-                  if (marked) {
-                    publish(job, JobState.SUCCEEDED, null);
-                  }
-                })
-                .mapEmpty();
-          }
-          String error = result.cause() instanceof JobFailedException failed
-              ? failed.describe()
-              : "internal: " + result.cause();
-          recordRun(started, "failed");
-          io.micrometer.core.instrument.Counter.builder("atelier.jobs.failures")
-              .description("Failed job attempts")
-              .tag("kind", kind.wireName())
-              .tag("retryable", Boolean.toString(RetryPolicy.isRetryable(result.cause())))
-              .register(QueueMetrics.registry())
-              .increment();
-          OffsetDateTime retryAt = RetryPolicy.isRetryable(result.cause()) && job.attempts() < job.maxAttempts()
-              ? OffsetDateTime.now(ZoneOffset.UTC).plus(config.retry().delayAfter(job.attempts(), RANDOM))
-              : null;
-          return jobs.markFailed(job.id(), job.attempts(), error, retryAt)
-              .onSuccess(state -> state.ifPresent(s -> {
-                if (s == JobState.QUEUED) {
-                  LOG.warn("worker={} job={} attempt={} failed, retrying at {}: {}", consumer, job.id(), job.attempts(),
-                      retryAt, error);
-                } else {
-                  LOG.warn("worker={} job={} attempt={} failed for good: {}", consumer, job.id(), job.attempts(), error);
-                }
-                publish(job, s, error);
-              }))
-              .mapEmpty();
         });
   }
 
-  private void recordRun(long startedNanos, String outcome) {
-    io.micrometer.core.instrument.Timer.builder("atelier.jobs.run")
-        .description("Time a job attempt ran, by outcome")
+  /** Commits the attempt's outcome; fails when PostgreSQL could not take it. */
+  private Future<Void> finish(RunningJob runningJob, io.vertx.core.AsyncResult<JobHandler.ResultWriter> result) {
+    Job job = runningJob.job();
+    if (runningJob.control().isCancelRequested()) {
+      // Asked to stop: whatever the handler made of it, the job ends cancelled and its result is dropped.
+      return onContext(jobs.markCancelled(job.id(), job.attempts()))
+          .onSuccess(marked -> {
+            LOG.info("worker={} job={} attempt={} cancelled", workerName, job.id(), job.attempts());
+            if (marked) {
+              publish(job, JobState.CANCELLED, null);
+            }
+          })
+          .mapEmpty();
+    }
+    if (result.succeeded()) {
+      recordRun(runningJob.startedNanos(), "succeeded");
+      JobHandler.ResultWriter writer = result.result();
+      Future<Boolean> committed = writer == JobHandler.ResultWriter.NONE
+          ? successes.submit(new JobRepository.Attempt(job.id(), job.attempts()))
+          : jobs.pool().withTransaction(tx -> writer.write(tx)
+              .compose(ignored -> JobRepository.markSucceeded(tx, job.id(), job.attempts())));
+      return onContext(committed)
+          .onSuccess(marked -> {
+            LOG.info("worker={} job={} succeeded in {} ms", workerName, job.id(),
+                (System.nanoTime() - runningJob.startedNanos()) / 1_000_000);
+            if (marked) {
+              publish(job, JobState.SUCCEEDED, null);
+            }
+          })
+          .compose(marked -> marked && job.pipelineId() != null ? publishNextStep(job) : Future.succeededFuture());
+    }
+    String error = result.cause() instanceof JobFailedException failed ? failed.describe() : "internal: " + result.cause();
+    boolean retryable = RetryPolicy.isRetryable(result.cause());
+    recordRun(runningJob.startedNanos(), "failed");
+    Counter.builder("atelier.jobs.failures")
+        .description("Failed job attempts")
         .tag("kind", kind.wireName())
-        .tag("outcome", outcome)
-        .publishPercentileHistogram()
+        .tag("retryable", Boolean.toString(retryable))
         .register(QueueMetrics.registry())
-        .record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .increment();
+    OffsetDateTime retryAt = retryable && job.attempts() < job.maxAttempts()
+        ? OffsetDateTime.now(ZoneOffset.UTC).plus(config.retry().delayAfter(job.attempts(), RANDOM))
+        : null;
+    return onContext(jobs.markFailed(job.id(), job.attempts(), error, retryAt))
+        .onSuccess(state -> state.ifPresent(s -> {
+          if (s == JobState.QUEUED) {
+            LOG.warn("worker={} job={} attempt={} failed, retrying at {}: {}", workerName, job.id(), job.attempts(),
+                retryAt, error);
+          } else {
+            LOG.warn("worker={} job={} attempt={} failed for good: {}", workerName, job.id(), job.attempts(), error);
+          }
+          publish(job, s, error);
+        }))
+        .mapEmpty();
   }
 
-  private void reportProgress(String consumer, Job job, double fraction, String step) {
+  /**
+   * Adds the step its success queued (in the same transaction) to that step's stream. Should this fail or the node
+   * die first, the next kind's sweeper publishes it.
+   */
+  private Future<Void> publishNextStep(Job job) {
+    return pipelines.takeUnpublished(job.pipelineId())
+        .compose(next -> Future.all(next.stream().map(queue::publish).toList()))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("pipeline={} next step not published yet (the sweeper will): {}", job.pipelineId(), e.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  private void acknowledgeAndRelease(String entryId) {
+    acknowledgements.submit(entryId)
+        .onFailure(e -> LOG.debug("worker={} entry={} not acknowledged (it comes back and is acknowledged then): {}",
+            workerName, entryId, e.toString()));
+    release(1);
+  }
+
+  private Future<List<Void>> acknowledgeAll(List<String> entryIds) {
+    Request ack = Request.cmd(Command.XACK).arg(kind.streamKey()).arg(kind.consumerGroup());
+    entryIds.forEach(ack::arg);
+    return redis.send(ack).map(ignored -> Collections.nCopies(entryIds.size(), (Void) null));
+  }
+
+  private void release(int slots) {
+    inFlight -= slots;
+    wakeFetcher();
+    if (stopping.get() && inFlight == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  private void wakeFetcher() {
+    Promise<Void> waiting = slotFreed;
+    slotFreed = null;
+    if (waiting != null) {
+      waiting.complete();
+    }
+  }
+
+  /** Renews the leases of every job running here: one statement, and one XCLAIM for their entries. */
+  private void renewLeases() {
+    if (running.isEmpty()) {
+      return;
+    }
+    List<RunningJob> snapshot = List.copyOf(running.values());
+    claimEntries(snapshot.stream().map(RunningJob::entryId).toList());
+    onContext(jobs.renewLeases(snapshot.stream()
+            .map(r -> new JobRepository.Attempt(r.job().id(), r.job().attempts())).toList(), config.lease()))
+        .onSuccess(held -> {
+          for (RunningJob r : snapshot) {
+            Boolean cancelRequested = held.get(r.job().id());
+            if (cancelRequested == null) {
+              if (running.containsKey(r.job().id())) {
+                LOG.warn("worker={} job={} attempt={} lost its lease to another worker; its result will be refused",
+                    workerName, r.job().id(), r.job().attempts());
+              }
+            } else if (cancelRequested && !r.control().isCancelRequested()) {
+              LOG.info("worker={} job={} cancellation requested; stopping", workerName, r.job().id());
+              r.control().requestCancel();
+            }
+          }
+        })
+        .onFailure(e -> LOG.warn("worker={} could not renew the leases of {} jobs: {}", workerName, snapshot.size(),
+            e.toString()));
+  }
+
+  /** Resets the entries' idle time in the group, so no other worker takes them over while they are handled here. */
+  private void claimEntries(List<String> entryIds) {
+    Request claim = Request.cmd(Command.XCLAIM).arg(kind.streamKey()).arg(kind.consumerGroup()).arg(workerName).arg(0);
+    entryIds.forEach(claim::arg);
+    redis.send(claim.arg("JUSTID"))
+        .onFailure(e -> LOG.warn("worker={} could not renew the leases of {} entries: {}", workerName, entryIds.size(),
+            e.toString()));
+  }
+
+  private void recordRun(long startedNanos, String outcome) {
+    runTimers.computeIfAbsent(outcome, o -> Timer.builder("atelier.jobs.run")
+            .description("Time a job attempt ran, by outcome")
+            .tag("kind", kind.wireName())
+            .tag("outcome", o)
+            .publishPercentileHistogram()
+            .register(QueueMetrics.registry()))
+        .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void reportProgress(Job job, double fraction, String step) {
     jobs.logProgress(job.id(), job.attempts(), fraction, step)
         .onSuccess(logged -> {
           if (logged) {
             vertx.eventBus().publish(BusAddresses.JOB_EVENTS, new JobEvent(job.id(), job.projectId(), kind,
-                JobState.RUNNING, null, fraction, Instant.now()).toJson());
+                JobState.RUNNING, null, fraction, Instant.now(), job.pipelineId()).toJson());
           }
         })
-        .onFailure(e -> LOG.debug("worker={} job={} progress not logged: {}", consumer, job.id(), e.toString()));
-  }
-
-  private void renewJobLease(String consumer, Job job, JobControl control) {
-    jobs.renewLease(job.id(), job.attempts(), config.lease())
-        .onSuccess(lease -> {
-          if (lease == JobRepository.Lease.CANCEL_REQUESTED && !control.isCancelRequested()) {
-            LOG.info("worker={} job={} cancellation requested; stopping", consumer, job.id());
-            control.requestCancel();
-          } else if (lease == JobRepository.Lease.LOST) {
-            LOG.warn("worker={} job={} attempt={} lost its lease to another worker; its result will be refused",
-                consumer, job.id(), job.attempts());
-          }
-        })
-        .onFailure(e -> LOG.warn("worker={} could not renew lease of job={}: {}", consumer, job.id(), e.toString()));
-  }
-
-  private void renewStreamLease(String consumer, StreamEntry entry) {
-    redis.send(Request.cmd(Command.XCLAIM).arg(kind.streamKey()).arg(kind.consumerGroup()).arg(consumer).arg(0)
-            .arg(entry.id()).arg("JUSTID"))
-        .onFailure(e -> LOG.warn("worker={} could not renew lease of entry={}: {}", consumer, entry.id(), e.toString()));
-  }
-
-  private Future<Void> acknowledge(StreamEntry entry) {
-    return redis.send(Request.cmd(Command.XACK).arg(kind.streamKey()).arg(kind.consumerGroup()).arg(entry.id()))
-        .mapEmpty();
+        .onFailure(e -> LOG.debug("worker={} job={} progress not logged: {}", workerName, job.id(), e.toString()));
   }
 
   private void publish(Job job, JobState state, String error) {
     vertx.eventBus().publish(BusAddresses.JOB_EVENTS,
-        new JobEvent(job.id(), job.projectId(), kind, state, error, null, Instant.now()).toJson());
+        new JobEvent(job.id(), job.projectId(), kind, state, error, null, Instant.now(), job.pipelineId()).toJson());
   }
 
-  /** The first entry of an XREADGROUP/XAUTOCLAIM entry list, skipping entries whose data was trimmed away. */
-  private static Optional<StreamEntry> firstEntry(Response entries) {
+  /** The same outcome, delivered on the worker's context: its state is only ever touched there. */
+  private <T> Future<T> onContext(Future<T> future) {
+    Promise<T> promise = Promise.promise();
+    future.onComplete(result -> {
+      if (Vertx.currentContext() == context) {
+        promise.handle(result);
+      } else {
+        context.runOnContext(v -> promise.handle(result));
+      }
+    });
+    return promise.future();
+  }
+
+  /** The entries of an XREADGROUP/XAUTOCLAIM answer, skipping entries whose data was trimmed away. */
+  private static List<StreamEntry> entries(Response entries) {
+    List<StreamEntry> out = new ArrayList<>();
     if (entries == null) {
-      return Optional.empty();
+      return out;
     }
     for (Response entry : entries) {
       if (entry == null || entry.size() < 2 || entry.get(1) == null) {
@@ -333,12 +497,9 @@ public final class JobWorker {
       for (int i = 0; i + 1 < flat.size(); i += 2) {
         fields.put(flat.get(i).toString(), flat.get(i + 1).toString());
       }
-      return Optional.of(new StreamEntry(entry.get(0).toString(), fields));
+      out.add(new StreamEntry(entry.get(0).toString(), fields));
     }
-    return Optional.empty();
-  }
-
-  private record StreamEntry(String id, Map<String, String> fields) {
+    return out;
   }
 
   /** A name unique to this process, for the consumer names of its workers. */

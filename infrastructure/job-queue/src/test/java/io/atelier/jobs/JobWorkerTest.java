@@ -105,6 +105,34 @@ class JobWorkerTest {
   }
 
   @Test
+  void manyJobsSubmittedTogetherEachRunExactlyOnceAcrossTwoWorkers() {
+    java.util.Map<UUID, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
+    JobHandler counting = (job, control) -> {
+      runs.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
+      return Future.succeededFuture(JobHandler.ResultWriter.NONE);
+    };
+    WorkerConfig eight = new WorkerConfig(8, Duration.ofSeconds(5), Duration.ofMillis(200), FAST_RETRY,
+        Duration.ofMillis(200), Duration.ofSeconds(60));
+    start(Duration.ofSeconds(5), counting, eight);
+    start(Duration.ofSeconds(5), counting, eight);
+    // Submitted all at once, so submissions and finishes are committed in batches.
+    List<Job> submitted = await(Future.all(java.util.stream.IntStream.range(0, 400)
+        .mapToObj(i -> queue.submit(project, KIND, asset, new JsonObject().put("n", i))).toList()))
+        .list();
+    assertThat(submitted).extracting(Job::id).doesNotHaveDuplicates().hasSize(400);
+    for (int i = 0; i < submitted.size(); i++) {
+      assertThat(submitted.get(i).params().getInteger("n")).as("each caller gets its own job back").isEqualTo(i);
+    }
+    submitted.forEach(job -> assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(1));
+    assertThat(runs).hasSize(400).allSatisfy((id, count) -> assertThat(count).hasValue(1));
+    long events = await(pool.preparedQuery("""
+        SELECT count(*) FROM job_events WHERE job_id = ANY($1::uuid[]) AND type = 'state'""")
+        .execute(Tuple.of((Object) submitted.stream().map(Job::id).toArray(UUID[]::new)))).iterator().next().getLong(0);
+    assertThat(events).as("queued, running and succeeded for each").isEqualTo(1200);
+    awaitNoPendingEntries();
+  }
+
+  @Test
   void aDuplicateDeliveryOfAFinishedJobIsAcknowledgedWithoutRunningAgain() {
     AtomicInteger runs = new AtomicInteger();
     start(Duration.ofSeconds(5), (job, control) -> {

@@ -114,6 +114,14 @@ public final class ObjectStorage implements AutoCloseable {
     });
   }
 
+  /** Deletes the object; deleting one that does not exist is not an error. */
+  public Future<Void> delete(String key) {
+    return run(() -> {
+      client.deleteObject(b -> b.bucket(bucket).key(key));
+      return null;
+    });
+  }
+
   public Future<Boolean> exists(String key) {
     return run(() -> {
       try {

@@ -3,6 +3,7 @@ package io.atelier.edge;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.JobState;
 import io.atelier.jobs.JobRepository;
+import io.atelier.jobs.PipelineRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -16,12 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * {@code GET /v1/jobs/{id}/events}: the job's event log as Server-Sent Events, live, resumable with
- * {@code Last-Event-ID}. The log in PostgreSQL is the source: a bus event only says the log has grown, so each stream
- * reads what follows its last event id, and nothing is lost or repeated whichever edge the client reconnects to.
- * The stream ends after the job's final state.
+ * {@code GET /v1/jobs/{id}/events} and {@code GET /v1/events?pipeline={id}}: a job's or a pipeline's event log as
+ * Server-Sent Events, live, resumable with {@code Last-Event-ID}. The log in PostgreSQL is the source: a bus event
+ * only says the log has grown, so each stream reads what follows its last event id, and nothing is lost or repeated
+ * whichever edge the client reconnects to. A job's stream ends after the job's final state; a pipeline's after the
+ * pipeline's (a resumed pipeline is followed by opening its stream again with the last event id).
  */
 final class JobEventStreams {
 
@@ -30,53 +34,83 @@ final class JobEventStreams {
 
   private final Vertx vertx;
   private final JobRepository jobs;
-  private final Map<UUID, Set<Stream>> streamsByJob = new HashMap<>();
+  private final PipelineRepository pipelines;
+  /** Open streams by the job or pipeline they follow. */
+  private final Map<UUID, Set<Stream>> streamsBySubject = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
 
-  JobEventStreams(Vertx vertx, JobRepository jobs) {
+  JobEventStreams(Vertx vertx, JobRepository jobs, PipelineRepository pipelines) {
     this.vertx = vertx;
     this.jobs = jobs;
+    this.pipelines = pipelines;
   }
 
   Future<Void> start() {
     consumer = vertx.eventBus().consumer(BusAddresses.JOB_EVENTS, message -> {
-      Set<Stream> streams = streamsByJob.get(UUID.fromString(message.body().getString("jobId")));
-      if (streams != null) {
-        List.copyOf(streams).forEach(Stream::pull);
-      }
+      wake(message.body().getString("jobId"));
+      wake(message.body().getString("pipelineId"));
     });
     return consumer.completion();
   }
 
+  private void wake(String subject) {
+    Set<Stream> streams = subject == null ? null : streamsBySubject.get(UUID.fromString(subject));
+    if (streams != null) {
+      List.copyOf(streams).forEach(Stream::pull);
+    }
+  }
+
   Future<Void> stop() {
-    streamsByJob.values().stream().flatMap(Set::stream).toList().forEach(s -> s.response.end());
+    streamsBySubject.values().stream().flatMap(Set::stream).toList().forEach(s -> s.response.end());
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
   void mount(Router router) {
-    router.get("/v1/jobs/:jobId/events").handler(this::open);
+    router.get("/v1/jobs/:jobId/events").handler(this::openJob);
+    router.get("/v1/events").handler(this::openPipeline);
   }
 
-  private void open(RoutingContext ctx) {
+  private void openJob(RoutingContext ctx) {
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
     long after = lastEventId(ctx);
-    JobRoutes.find(jobs, projectId, ctx.pathParam("jobId")).onSuccess(job -> {
-      HttpServerResponse response = ctx.response()
-          .setChunked(true)
-          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-          .putHeader("Cache-Control", "no-cache")
-          .putHeader("X-Accel-Buffering", "no");
-      response.write(": events of job " + job.id() + "\n\n");
-      // A job already finished has its whole log written: the stream ends once it has sent it.
-      Stream stream = new Stream(projectId, job.id(), after, response, job.state().isTerminal());
-      streamsByJob.computeIfAbsent(job.id(), id -> new HashSet<>()).add(stream);
-      stream.timer = vertx.setPeriodic(SAFETY_PULL_MILLIS, t -> {
-        response.write(": keep-alive\n\n");
-        stream.pull();
-      });
-      response.closeHandler(v -> stream.close());
+    JobRoutes.find(jobs, projectId, ctx.pathParam("jobId")).onSuccess(job -> open(ctx, "job", job.id(), after,
+        job.state().isTerminal(), from -> jobs.eventsAfter(projectId, job.id(), from, PAGE),
+        event -> "state".equals(event.getString("type")))).onFailure(ctx::fail);
+  }
+
+  private void openPipeline(RoutingContext ctx) {
+    UUID projectId = ApiKeyAuthHandler.projectId(ctx);
+    long after = lastEventId(ctx);
+    String raw = ctx.request().getParam("pipeline");
+    if (raw == null || raw.isBlank()) {
+      throw Problem.invalidField("pipeline", "query parameter 'pipeline' is required: the id of the pipeline to follow");
+    }
+    PipelineRoutes.find(pipelines, projectId, raw).onSuccess(pipeline -> open(ctx, "pipeline", pipeline.id(), after,
+        pipeline.state().isTerminal(), from -> pipelines.eventsAfter(projectId, pipeline.id(), from, PAGE),
+        event -> "pipeline".equals(event.getString("type")))).onFailure(ctx::fail);
+  }
+
+  /**
+   * Opens a stream of {@code subject}'s log; {@code finalEvent} tells which events carry the subject's own state
+   * (the stream ends after a final one).
+   */
+  private void open(RoutingContext ctx, String what, UUID subject, long after, boolean finishedAtOpen,
+                    Function<Long, Future<List<JsonObject>>> reader, Predicate<JsonObject> finalEvent) {
+    HttpServerResponse response = ctx.response()
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    response.write(": events of " + what + " " + subject + "\n\n");
+    // A job or pipeline already finished has its whole log written: the stream ends once it has sent it.
+    Stream stream = new Stream(subject, after, response, finishedAtOpen, reader, finalEvent);
+    streamsBySubject.computeIfAbsent(subject, id -> new HashSet<>()).add(stream);
+    stream.timer = vertx.setPeriodic(SAFETY_PULL_MILLIS, t -> {
+      response.write(": keep-alive\n\n");
       stream.pull();
-    }).onFailure(ctx::fail);
+    });
+    response.closeHandler(v -> stream.close());
+    stream.pull();
   }
 
   private static long lastEventId(RoutingContext ctx) {
@@ -94,22 +128,25 @@ final class JobEventStreams {
   }
 
   private final class Stream {
-    final UUID projectId;
-    final UUID jobId;
+    final UUID subject;
     final HttpServerResponse response;
+    final Function<Long, Future<List<JsonObject>>> reader;
+    final Predicate<JsonObject> finalEvent;
     long lastId;
     long timer = -1;
     boolean pulling;
     boolean pullAgain;
     boolean closed;
-    final boolean jobFinishedAtOpen;
+    final boolean finishedAtOpen;
 
-    Stream(UUID projectId, UUID jobId, long lastId, HttpServerResponse response, boolean jobFinishedAtOpen) {
-      this.projectId = projectId;
-      this.jobId = jobId;
+    Stream(UUID subject, long lastId, HttpServerResponse response, boolean finishedAtOpen,
+           Function<Long, Future<List<JsonObject>>> reader, Predicate<JsonObject> finalEvent) {
+      this.subject = subject;
       this.lastId = lastId;
       this.response = response;
-      this.jobFinishedAtOpen = jobFinishedAtOpen;
+      this.finishedAtOpen = finishedAtOpen;
+      this.reader = reader;
+      this.finalEvent = finalEvent;
     }
 
     /** Sends what the log holds after the last event sent; one read at a time, again if asked meanwhile. */
@@ -122,7 +159,7 @@ final class JobEventStreams {
         return;
       }
       pulling = true;
-      jobs.eventsAfter(projectId, jobId, lastId, PAGE).onComplete(result -> {
+      reader.apply(lastId).onComplete(result -> {
         pulling = false;
         if (closed) {
           return;
@@ -132,12 +169,15 @@ final class JobEventStreams {
           for (JsonObject event : result.result()) {
             lastId = event.getLong("id");
             response.write("id: " + lastId + "\nevent: " + event.getString("type") + "\ndata: " + event.encode() + "\n\n");
-            finished = "state".equals(event.getString("type"))
-                && JobState.fromWireName(event.getString("state")).isTerminal();
+            // The subject's latest own state decides (a retried job's "failed" is followed by "queued"); events
+            // after it in the page committed with it and are sent too.
+            if (finalEvent.test(event)) {
+              finished = JobState.fromWireName(event.getString("state")).isTerminal();
+            }
           }
         }
         boolean drained = result.succeeded() && result.result().size() < PAGE;
-        if (finished || drained && jobFinishedAtOpen) {
+        if (finished || drained && finishedAtOpen) {
           response.end();
           close();
         } else if (pullAgain || result.succeeded() && result.result().size() == PAGE) {
@@ -153,11 +193,11 @@ final class JobEventStreams {
       }
       closed = true;
       vertx.cancelTimer(timer);
-      Set<Stream> streams = streamsByJob.get(jobId);
+      Set<Stream> streams = streamsBySubject.get(subject);
       if (streams != null) {
         streams.remove(this);
         if (streams.isEmpty()) {
-          streamsByJob.remove(jobId);
+          streamsBySubject.remove(subject);
         }
       }
     }

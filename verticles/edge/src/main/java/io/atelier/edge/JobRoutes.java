@@ -63,7 +63,7 @@ final class JobRoutes {
   }
 
   /** The optional Idempotency-Key header: 1 to 255 printable ASCII characters. */
-  private static String idempotencyKey(RoutingContext ctx) {
+  static String idempotencyKey(RoutingContext ctx) {
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && (key.isBlank() || !key.matches("[\\x20-\\x7E]{1,255}"))) {
       throw Problem.invalidField("Idempotency-Key",
@@ -107,7 +107,7 @@ final class JobRoutes {
   }
 
   /** The optional {@code webhook: {"url": ...}}: an absolute http(s) URL. */
-  private static String webhookUrl(Object webhook) {
+  static String webhookUrl(Object webhook) {
     if (webhook == null) {
       return null;
     }

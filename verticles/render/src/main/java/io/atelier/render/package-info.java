@@ -1,2 +1,2 @@
-/** The render verticle. Not yet built: the module holds its place in the reactor so later work has a home. */
+/** The render verticle: media made from assets (waveform images), run as jobs. */
 package io.atelier.render;

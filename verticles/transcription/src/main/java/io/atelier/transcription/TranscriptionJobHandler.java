@@ -6,6 +6,7 @@ import io.atelier.database.AssetRepository;
 import io.atelier.database.Transcript;
 import io.atelier.database.TranscriptRepository;
 import io.atelier.jobs.JobControl;
+import io.atelier.jobs.AttemptScratch;
 import io.atelier.jobs.Job;
 import io.atelier.jobs.JobFailedException;
 import io.atelier.jobs.JobHandler;
@@ -14,13 +15,10 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A transcription job: fetch the asset from S3, decode and recognise it, store JSON/SRT/VTT/TXT renderings in S3
@@ -51,7 +49,7 @@ final class TranscriptionJobHandler implements JobHandler {
 
   @Override
   public Future<ResultWriter> run(Job job, JobControl control) {
-    Path scratch = workDirectory.resolve("jobs").resolve(job.id() + "-" + job.attempts());
+    Path scratch = AttemptScratch.of(workDirectory, job);
     return assets.find(job.projectId(), job.assetId())
         .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new JobFailedException(ErrorCode.NOT_FOUND, "asset " + job.assetId() + " no longer exists"))))
@@ -60,7 +58,7 @@ final class TranscriptionJobHandler implements JobHandler {
             .compose(media -> recognisers.executeBlocking(() -> engine.transcribe(media, scratch, control), false))
             .compose(speech -> store(job, asset, speech)))
         .eventually(() -> recognisers.executeBlocking(() -> {
-          deleteTree(scratch);
+          AttemptScratch.delete(scratch);
           return null;
         }, false));
   }
@@ -83,16 +81,5 @@ final class TranscriptionJobHandler implements JobHandler {
                 CONTENT_TYPES.get(e.getKey())))
             .toList())
         .map(ignored -> tx -> TranscriptRepository.upsert(tx, transcript));
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

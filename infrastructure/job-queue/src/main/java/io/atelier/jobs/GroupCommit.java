@@ -1,0 +1,101 @@
+package io.atelier.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Writes operations that arrive while earlier ones are being written together: one round trip and one commit for
+ * many, as databases group their commits. Nothing waits for a timer: with a write slot free an operation goes at
+ * once, so a lone operation is as fast as before and a busy queue gets batches as large as its load.
+ *
+ * <p>A batch that fails is written again one operation at a time, so one bad operation fails alone.
+ *
+ * @param <I> an operation
+ * @param <O> its result; {@code write} returns one per operation, in order
+ */
+final class GroupCommit<I, O> {
+
+  private record Pending<I, O>(I item, Promise<O> promise) {
+  }
+
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final Function<List<I>, Future<List<O>>> write;
+  private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
+  private int inFlight;
+
+  GroupCommit(int maxBatch, int maxInFlight, Function<List<I>, Future<List<O>>> write) {
+    if (maxBatch < 1 || maxInFlight < 1) {
+      throw new IllegalArgumentException("batch size and writes in flight must be at least 1");
+    }
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+    this.write = write;
+  }
+
+  Future<O> submit(I item) {
+    Promise<O> promise = Promise.promise();
+    List<Pending<I, O>> batch;
+    synchronized (this) {
+      waiting.add(new Pending<>(item, promise));
+      batch = takeBatch();
+    }
+    if (batch != null) {
+      flush(batch);
+    }
+    return promise.future();
+  }
+
+  /** The next batch to write, or null when none may go now; called holding the lock. */
+  private List<Pending<I, O>> takeBatch() {
+    if (waiting.isEmpty() || inFlight >= maxInFlight) {
+      return null;
+    }
+    inFlight++;
+    List<Pending<I, O>> batch = new ArrayList<>(Math.min(waiting.size(), maxBatch));
+    while (!waiting.isEmpty() && batch.size() < maxBatch) {
+      batch.add(waiting.poll());
+    }
+    return batch;
+  }
+
+  private void flush(List<Pending<I, O>> batch) {
+    writeBatch(batch).onComplete(result -> {
+      List<Pending<I, O>> next;
+      synchronized (this) {
+        inFlight--;
+        next = takeBatch();
+      }
+      if (next != null) {
+        flush(next);
+      }
+      if (result.succeeded()) {
+        List<O> outputs = result.result();
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).promise().complete(outputs.get(i));
+        }
+      } else if (batch.size() == 1) {
+        batch.get(0).promise().fail(result.cause());
+      } else {
+        // Someone's operation spoiled the batch: each is written alone, so only that one fails.
+        batch.forEach(p -> writeBatch(List.of(p)).map(outputs -> outputs.get(0)).onComplete(p.promise()));
+      }
+    });
+  }
+
+  private Future<List<O>> writeBatch(List<Pending<I, O>> batch) {
+    List<I> items = new ArrayList<>(batch.size());
+    batch.forEach(p -> items.add(p.item()));
+    try {
+      return write.apply(items).compose(outputs -> outputs.size() == items.size() ? Future.succeededFuture(outputs)
+          : Future.failedFuture(new IllegalStateException("a batch of " + items.size() + " gave " + outputs.size()
+              + " results")));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+}

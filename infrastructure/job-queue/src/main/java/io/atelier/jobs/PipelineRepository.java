@@ -1,0 +1,128 @@
+package io.atelier.jobs;
+
+import io.atelier.contracts.JobKind;
+import io.atelier.contracts.QueuedJob;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The pipelines table. Moving a pipeline on is PostgreSQL's work (the {@code advance_pipeline} trigger of migration
+ * V8): a step's job changing state updates the pipeline, and a step's success inserts the next step's job, all in the
+ * transaction of the job's own transition.
+ */
+public final class PipelineRepository {
+
+  private final Pool pool;
+
+  public PipelineRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Inserts the pipeline and its first step's job, with their first events, in one statement. */
+  static Future<Void> insert(SqlClient client, UUID pipelineId, UUID firstJobId, PipelineSubmission submission) {
+    PipelineSubmission.Step first = submission.steps().get(0);
+    return client.preparedQuery("""
+            WITH pipeline AS (
+              INSERT INTO pipelines (id, project_id, asset_id, steps, state, webhook_url)
+              VALUES ($1, $2, $3, $4, 'queued', $5)
+              RETURNING id, project_id, asset_id),
+            job AS (
+              INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, pipeline_id, pipeline_step,
+                                published_at)
+              SELECT $6, project_id, $7, 'queued', asset_id, $8, $9, id, 0, now() FROM pipeline
+              RETURNING id, project_id)
+            INSERT INTO job_events (project_id, job_id, type, state, attempt, progress, step)
+            SELECT project_id, id, e.type, 'queued', 0, e.progress, e.step
+            FROM job, (VALUES (1, 'state', NULL::float8, NULL), (2, 'pipeline', 0::float8, $7)) AS e(n, type, progress, step)
+            ORDER BY e.n""")
+        .execute(Tuple.from(new Object[] {pipelineId, submission.projectId(), submission.assetId(),
+            submission.stepsJson(), submission.webhookUrl(), firstJobId, first.kind().wireName(), first.params(),
+            first.maxAttempts()}))
+        .mapEmpty();
+  }
+
+  public Future<Optional<Pipeline>> find(UUID projectId, UUID pipelineId) {
+    return find(pool, projectId, pipelineId);
+  }
+
+  static Future<Optional<Pipeline>> find(SqlClient client, UUID projectId, UUID pipelineId) {
+    return client.preparedQuery("SELECT * FROM pipelines WHERE project_id = $1 AND id = $2")
+        .execute(Tuple.of(projectId, pipelineId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.empty());
+          }
+          Row pipeline = rows.iterator().next();
+          return client.preparedQuery("SELECT * FROM jobs WHERE project_id = $1 AND pipeline_id = $2 ORDER BY pipeline_step")
+              .execute(Tuple.of(projectId, pipelineId))
+              .map(jobRows -> {
+                List<Job> jobs = new ArrayList<>();
+                jobRows.forEach(row -> jobs.add(Job.fromRow(row)));
+                return Optional.of(Pipeline.fromRow(pipeline, jobs));
+              });
+        });
+  }
+
+  /** The job of the latest succeeded {@code kind} step before step {@code beforeStep}: a later step's input. */
+  public Future<Optional<UUID>> succeededStepBefore(UUID projectId, UUID pipelineId, JobKind kind, int beforeStep) {
+    return pool.preparedQuery("""
+            SELECT id FROM jobs
+            WHERE project_id = $1 AND pipeline_id = $2 AND kind = $3 AND state = 'succeeded' AND pipeline_step < $4
+            ORDER BY pipeline_step DESC LIMIT 1""")
+        .execute(Tuple.of(projectId, pipelineId, kind.wireName(), beforeStep))
+        .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID("id")));
+  }
+
+  /** The pipeline a job is the first step of, for an idempotent replay. */
+  Future<Optional<Pipeline>> findByFirstJob(UUID projectId, UUID jobId) {
+    return pool.preparedQuery("SELECT pipeline_id FROM jobs WHERE project_id = $1 AND id = $2 AND pipeline_step = 0")
+        .execute(Tuple.of(projectId, jobId))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<Pipeline>empty())
+            : find(projectId, rows.iterator().next().getUUID("pipeline_id")));
+  }
+
+  /**
+   * Marks the pipeline's queued, due, never published jobs published and returns them: the step a finished step
+   * has just queued, for its worker to add to the next kind's stream.
+   */
+  Future<List<QueuedJob>> takeUnpublished(UUID pipelineId) {
+    return pool.preparedQuery("""
+            UPDATE jobs SET published_at = now()
+            WHERE pipeline_id = $1 AND state = 'queued' AND published_at IS NULL AND run_at <= now()
+            RETURNING id, project_id, kind""")
+        .execute(Tuple.of(pipelineId))
+        .map(rows -> {
+          List<QueuedJob> due = new ArrayList<>();
+          for (Row row : rows) {
+            JobKind.fromWireName(row.getString("kind"))
+                .ifPresent(kind -> due.add(new QueuedJob(row.getUUID("id"), row.getUUID("project_id"), kind)));
+          }
+          return due;
+        });
+  }
+
+  /** The events of the pipeline and of all its steps' jobs after {@code afterId}, oldest first, at most {@code limit}. */
+  public Future<List<JsonObject>> eventsAfter(UUID projectId, UUID pipelineId, long afterId, int limit) {
+    return pool.preparedQuery("""
+            SELECT e.* FROM job_events e
+            WHERE e.project_id = $1 AND e.id > $3
+              AND e.job_id IN (SELECT id FROM jobs WHERE project_id = $1 AND pipeline_id = $2)
+            ORDER BY e.id LIMIT $4""")
+        .execute(Tuple.of(projectId, pipelineId, afterId, limit))
+        .map(rows -> {
+          List<JsonObject> events = new ArrayList<>();
+          for (Row row : rows) {
+            events.add(JobRepository.eventJson(row).put("pipelineId", pipelineId.toString()));
+          }
+          return events;
+        });
+  }
+}
