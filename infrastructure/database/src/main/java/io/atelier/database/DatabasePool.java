@@ -20,7 +20,11 @@ public final class DatabasePool {
         .setDatabase(config.database())
         .setUser(config.user())
         .setPassword(config.password())
-        .setCachePreparedStatements(true);
+        .setCachePreparedStatements(true)
+        // Plans are made for each execution's actual parameters. A cached generic plan cannot see how short an
+        // array of job ids is, and for the job engine's batch statements it picked plans that scan whole tables:
+        // 25 ms instead of 1.7 ms per statement, growing with the tables.
+        .addProperty("plan_cache_mode", "force_custom_plan");
     PoolOptions pool = new PoolOptions()
         .setMaxSize(config.poolSize())
         .setShared(true)

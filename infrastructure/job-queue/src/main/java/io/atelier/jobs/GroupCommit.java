@@ -65,14 +65,8 @@ final class GroupCommit<I, O> {
 
   private void flush(List<Pending<I, O>> batch) {
     writeBatch(batch).onComplete(result -> {
-      List<Pending<I, O>> next;
-      synchronized (this) {
-        inFlight--;
-        next = takeBatch();
-      }
-      if (next != null) {
-        flush(next);
-      }
+      // Results first: callers that submit again from their callbacks join the waiting line, so the next write
+      // takes them all instead of leaving with the first one alone.
       if (result.succeeded()) {
         List<O> outputs = result.result();
         for (int i = 0; i < batch.size(); i++) {
@@ -83,6 +77,14 @@ final class GroupCommit<I, O> {
       } else {
         // Someone's operation spoiled the batch: each is written alone, so only that one fails.
         batch.forEach(p -> writeBatch(List.of(p)).map(outputs -> outputs.get(0)).onComplete(p.promise()));
+      }
+      List<Pending<I, O>> next;
+      synchronized (this) {
+        inFlight--;
+        next = takeBatch();
+      }
+      if (next != null) {
+        flush(next);
       }
     });
   }

@@ -34,7 +34,7 @@ public final class JobQueue {
   public JobQueue(JobRepository jobs, Redis redis) {
     this.jobs = jobs;
     this.redis = redis;
-    this.submissions = new GroupCommit<>(SUBMIT_BATCH, 2, this::insertAndPublish);
+    this.submissions = new GroupCommit<>(SUBMIT_BATCH, 1, this::insertAndPublish);
   }
 
   /** A job as submitted; {@code replayed} when an idempotency key returned the job an earlier request made. */

@@ -142,15 +142,17 @@ public final class JobRepository {
 
   /** {@link #startAttempt} for several jobs in one statement; returns the ones started, in no particular order. */
   Future<List<Job>> startAttempts(List<UUID> jobIds, String worker, Duration lease) {
-    // One statement: the rows, the abandoned attempts (if any), the new attempts and the events, atomically.
+    // One statement: the rows, the abandoned attempts (if any), the new attempts and the events, atomically. The
+    // jobs are joined by primary key: "id = ANY" let the planner scan the queued backlog's index instead.
     return pool.preparedQuery("""
             WITH started AS (
               UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2,
                               lease_expires_at = now() + make_interval(secs => $3),
                               started_at = now(), updated_at = now()
-              WHERE id = ANY($1::uuid[])
+              FROM unnest($1::uuid[]) AS t(id)
+              WHERE jobs.id = t.id
                 AND ((state = 'queued' AND run_at <= now()) OR (state = 'running' AND lease_expires_at < now()))
-              RETURNING *),
+              RETURNING jobs.*),
             abandoned AS (
               UPDATE job_attempts SET outcome = 'abandoned', finished_at = now(), error = 'lease expired'
               WHERE job_id IN (SELECT id FROM started) AND outcome IS NULL),

@@ -68,6 +68,7 @@ public final class JobWorker {
   private final JobSweeper sweeper;
   private final JobQueue queue;
   private final PipelineRepository pipelines;
+  private final GroupCommit<UUID, java.util.Optional<Job>> starts;
   private final GroupCommit<JobRepository.Attempt, Boolean> successes;
   private final GroupCommit<String, Void> acknowledgements;
   private final Map<UUID, RunningJob> running = new HashMap<>();
@@ -78,7 +79,10 @@ public final class JobWorker {
   // Touched on the worker's context only.
   private Context context;
   private RedisConnection readConnection;
+  /** Entries taken from the stream whose job has not yet started or whose handler is still running. */
   private int inFlight;
+  /** Jobs whose handler is done and whose outcome is being committed. */
+  private int committing;
   private Promise<Void> slotFreed;
   private long lastClaimCheck;
   private long leaseTimer = -1;
@@ -102,7 +106,9 @@ public final class JobWorker {
     this.queue = new JobQueue(jobs, redis);
     this.pipelines = new PipelineRepository(jobs.pool());
     this.sweeper = new JobSweeper(vertx, jobs, queue, kind, config.sweepInterval(), config.republishAfter());
-    this.successes = new GroupCommit<>(Math.max(16, config.concurrency()), 2, jobs::markAllSucceeded);
+    // One write of each kind at a time: what arrives meanwhile waits and goes in the next, larger batch.
+    this.starts = new GroupCommit<>(Math.max(16, config.concurrency()), 1, this::startAll);
+    this.successes = new GroupCommit<>(Math.max(16, config.concurrency()), 1, jobs::markAllSucceeded);
     this.acknowledgements = new GroupCommit<>(Math.max(16, config.concurrency()), 1, this::acknowledgeAll);
   }
 
@@ -133,9 +139,7 @@ public final class JobWorker {
       // A read blocked in XREADGROUP ends when its connection does.
       dropReadConnection();
       wakeFetcher();
-      if (inFlight == 0) {
-        drained.tryComplete();
-      }
+      checkDrained();
     });
     return Future.join(fetchingStopped.future(), drained.future())
         .eventually(() -> {
@@ -265,20 +269,26 @@ public final class JobWorker {
     if (byJob.isEmpty()) {
       return;
     }
-    onContext(jobs.startAttempts(List.copyOf(byJob.keySet()), workerName, config.lease())).onComplete(result -> {
+    byJob.forEach((jobId, entry) -> onContext(starts.submit(jobId)).onComplete(result -> {
       if (result.failed()) {
-        // Not acknowledged: the entries come back after the lease, when PostgreSQL may be back.
-        LOG.warn("worker={} could not start {} jobs: {}", workerName, byJob.size(), result.cause().toString());
-        release(byJob.size());
-        return;
-      }
-      for (Job job : result.result()) {
-        run(job, byJob.remove(job.id()).id());
-      }
-      byJob.forEach((jobId, entry) -> {
+        // Not acknowledged: the entry comes back after the lease, when PostgreSQL may be back.
+        LOG.warn("worker={} could not start job={}: {}", workerName, jobId, result.cause().toString());
+        release(1);
+      } else if (result.result().isPresent()) {
+        run(result.result().get(), entry.id());
+      } else {
         LOG.debug("worker={} job={} is finished, not due or leased elsewhere; delivery acknowledged", workerName, jobId);
         acknowledgeAndRelease(entry.id());
-      });
+      }
+    }));
+  }
+
+  /** Starts attempts on the jobs in one statement; empty for a job that was not started (a duplicate delivery). */
+  private Future<List<java.util.Optional<Job>>> startAll(List<UUID> jobIds) {
+    return jobs.startAttempts(jobIds, workerName, config.lease()).map(started -> {
+      Map<UUID, Job> byId = new HashMap<>();
+      started.forEach(job -> byId.put(job.id(), job));
+      return jobIds.stream().map(id -> java.util.Optional.ofNullable(byId.get(id))).toList();
     });
   }
 
@@ -295,16 +305,22 @@ public final class JobWorker {
       outcome = Future.failedFuture(e);
     }
     onContext(outcome)
-        .transform(result -> finish(runningJob, result))
+        .transform(result -> {
+          // The handler is done, so its slot is free while the outcome commits (together with others').
+          committing++;
+          release(1);
+          return finish(runningJob, result);
+        })
         .onComplete(committed -> {
           running.remove(job.id());
+          committing--;
           if (committed.succeeded()) {
-            acknowledgeAndRelease(entryId);
+            acknowledge(entryId);
           } else {
             // Not acknowledged: the lease runs out and another attempt takes the job over.
             LOG.warn("worker={} job={} outcome not committed: {}", workerName, job.id(), committed.cause().toString());
-            release(1);
           }
+          checkDrained();
         });
   }
 
@@ -379,10 +395,14 @@ public final class JobWorker {
   }
 
   private void acknowledgeAndRelease(String entryId) {
+    acknowledge(entryId);
+    release(1);
+  }
+
+  private void acknowledge(String entryId) {
     acknowledgements.submit(entryId)
         .onFailure(e -> LOG.debug("worker={} entry={} not acknowledged (it comes back and is acknowledged then): {}",
             workerName, entryId, e.toString()));
-    release(1);
   }
 
   private Future<List<Void>> acknowledgeAll(List<String> entryIds) {
@@ -394,7 +414,11 @@ public final class JobWorker {
   private void release(int slots) {
     inFlight -= slots;
     wakeFetcher();
-    if (stopping.get() && inFlight == 0) {
+    checkDrained();
+  }
+
+  private void checkDrained() {
+    if (stopping.get() && inFlight == 0 && committing == 0) {
       drained.tryComplete();
     }
   }
