@@ -42,7 +42,8 @@ class DevCommandIT {
         servers.add(ProcessHandle.of(postmaster).orElseThrow(() -> new AssertionError("postgres is not running")));
 
         String readmeOutput = runReadmeApiLines(key, port, dir);
-        assertThat(readmeOutput).contains("\"state\":\"succeeded\"").contains("dashwood").contains(" --> ");
+        assertThat(readmeOutput).contains("\"state\":\"succeeded\"").contains("dashwood").contains(" --> ")
+            .contains("\"type\":\"pipeline\",\"state\":\"succeeded\"").contains("image/png, ");
 
         dev.process.destroy();
         assertThat(dev.process.waitFor(90, TimeUnit.SECONDS)).as("dev stops within 90 s of SIGTERM").isTrue();
@@ -63,7 +64,7 @@ class DevCommandIT {
   }
 
   /**
-   * A second JVM runs the {@code node} command with only the transcription verticle, configured from the file dev
+   * A second JVM runs the {@code node} command with the worker verticles, configured from the file dev
    * wrote plus environment variables, and joins dev's cluster; dev runs only the edge. The README's lines still
    * work: the job crossed from one process to the other.
    */
@@ -78,7 +79,7 @@ class DevCommandIT {
           "ATELIER_METRICS_PORT", Integer.toString(metricsPort),
           "ATELIER_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
           "ATELIER_TRANSCRIPTION_WORK_DIRECTORY", dir.resolve("node-work").toString()),
-          "node", "--verticles", "transcription", "--config", dir.resolve("data/node.json").toString())) {
+          "node", "--verticles", "transcription,enrichment,render", "--config", dir.resolve("data/node.json").toString())) {
         try {
           node.awaitLine(Pattern.compile("^Atelier node running transcription.*"), 120);
           dev.awaitLine(Pattern.compile(".*Members \\{size:2, .*"), 60);
@@ -89,7 +90,8 @@ class DevCommandIT {
           assertThat(dev.printed("worker=transcription")).isFalse();
           // The worker node shows its own run times; the edge shows the queue, read from PostgreSQL.
           assertThat(httpGet("http://127.0.0.1:" + metricsPort + "/metrics"))
-              .containsPattern("atelier_jobs_run_seconds_count\\{kind=\"transcription\",outcome=\"succeeded\"[^}]*\\} 1");
+              .containsPattern("atelier_jobs_run_seconds_count\\{kind=\"transcription\",outcome=\"succeeded\"[^}]*\\} 2")
+              .containsPattern("atelier_jobs_run_seconds_count\\{kind=\"render\",outcome=\"succeeded\"[^}]*\\} 1");
           assertThat(httpGet("http://127.0.0.1:" + port + "/metrics")).contains("atelier_jobs_queued{kind=\"transcription\"");
 
           node.process.destroy();
