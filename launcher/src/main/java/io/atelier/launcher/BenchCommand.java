@@ -58,7 +58,8 @@ final class BenchCommand implements Runnable {
     @Option(names = "--concurrency", defaultValue = "16", description = "Jobs run at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--warmup", defaultValue = "2000", description = "Jobs run first and not measured (default: ${DEFAULT-VALUE}).")
+    // Both engines warm up alike; enough jobs that the JIT has compiled the hot path before the measured run.
+    @Option(names = "--warmup", defaultValue = "10000", description = "Jobs run first and not measured (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--bullmq", paramLabel = "SCRIPT", description = "The BullMQ peer script (bench/bullmq/bench.mjs); omit to run Atelier alone.")

@@ -10,8 +10,6 @@ import io.atelier.storage.ObjectStorage;
 import io.atelier.storage.S3Config;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -34,7 +32,6 @@ class PipelineTest {
 
   static TestMesh mesh;
   static ApiClient api;
-  static HttpClient http;
   static ObjectStorage storage;
   static String renderDeployment;
 
@@ -42,7 +39,6 @@ class PipelineTest {
   static void startMesh() throws Exception {
     mesh = TestMesh.get();
     api = mesh.client(mesh.projectA.apiKey());
-    http = mesh.clientVertx.createHttpClient();
     storage = ObjectStorage.create(mesh.clientVertx, S3Config.from(mesh.edgeConfig));
     startRender();
   }
@@ -85,6 +81,12 @@ class PipelineTest {
         .map(e -> e.data().getString("state")).toList();
     assertThat(jobStates).containsExactly("queued", "running", "succeeded", "queued", "running", "succeeded",
         "queued", "running", "succeeded");
+
+    // Resumable: after any event id, the rest of the log and nothing else; after the last, nothing.
+    List<Event> rest = JobEventsTest.parse(openEvents("/v1/events?pipeline=" + id, Long.toString(events.get(2).id())));
+    assertThat(rest).isEqualTo(events.subList(3, events.size()));
+    assertThat(JobEventsTest.parse(openEvents("/v1/events?pipeline=" + id,
+        Long.toString(events.get(events.size() - 1).id())))).isEmpty();
 
     JsonObject finished = await(api.get("/v1/pipelines/" + id).send()).bodyAsJsonObject();
     assertThat(finished.getString("state")).isEqualTo("succeeded");
@@ -260,15 +262,7 @@ class PipelineTest {
   }
 
   private static String openEvents(String path, String lastEventId) {
-    return await(http.request(HttpMethod.GET, mesh.edgePort, "127.0.0.1", path)
-        .compose(request -> {
-          request.putHeader("Authorization", "Bearer " + mesh.projectA.apiKey());
-          if (lastEventId != null) {
-            request.putHeader("Last-Event-ID", lastEventId);
-          }
-          return request.send();
-        })
-        .compose(response -> response.body().map(Buffer::toString)));
+    return JobEventsTest.openEvents(api, path, lastEventId).bodyAsString();
   }
 
   /** Width and height from a PNG's IHDR chunk, after checking the signature. */

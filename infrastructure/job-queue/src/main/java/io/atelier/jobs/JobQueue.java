@@ -56,7 +56,7 @@ public final class JobQueue {
    */
   public Future<Submitted> submit(JobSubmission submission) {
     if (submission.idempotencyKey() == null) {
-      return submissions.submit(new JobRepository.NewJob(UUID.randomUUID(), submission))
+      return submissions.submit(new JobRepository.NewJob(newJobId(), submission))
           .map(job -> new Submitted(job, false));
     }
     byte[] hash = submission.requestHash();
@@ -72,8 +72,16 @@ public final class JobQueue {
             .onFailure(e -> LOG.debug("idempotency key not cached: {}", e.toString())));
   }
 
+  /**
+   * A new job's id: a time-ordered UUID (version 7), so new rows land together at the end of the jobs table's
+   * indexes instead of on random pages, which keeps inserts and the updates after them cheap.
+   */
+  static UUID newJobId() {
+    return com.github.f4b6a3.uuid.UuidCreator.getTimeOrderedEpoch();
+  }
+
   private Future<Submitted> submitOnce(JobSubmission submission, byte[] hash) {
-    UUID jobId = UUID.randomUUID();
+    UUID jobId = newJobId();
     return jobs.pool().withTransaction(tx -> JobRepository.claimKey(tx, submission.projectId(),
                 submission.idempotencyKey(), hash, jobId)
             .compose(existing -> existing.isEmpty()

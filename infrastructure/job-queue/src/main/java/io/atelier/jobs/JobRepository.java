@@ -357,12 +357,18 @@ public final class JobRepository {
         .mapEmpty();
   }
 
-  /** Logs a progress report of the job's current attempt; false when that attempt is no longer running. */
+  /**
+   * Logs a progress report of the job's current attempt; false when that attempt is no longer running.
+   *
+   * <p>It locks the job's row, as every transition does, so one job's events take their ids in the order they
+   * commit: an event stream that has read up to an id never has an earlier one commit behind it.
+   */
   Future<Boolean> logProgress(UUID jobId, int attempt, double progress, String step) {
     return pool.preparedQuery("""
             INSERT INTO job_events (project_id, job_id, type, state, attempt, progress, step)
             SELECT project_id, id, 'progress', state, attempts, $3, $4 FROM jobs
-            WHERE id = $1 AND state = 'running' AND attempts = $2""")
+            WHERE id = $1 AND state = 'running' AND attempts = $2
+            FOR UPDATE""")
         .execute(Tuple.of(jobId, attempt, progress, step))
         .map(rows -> rows.rowCount() == 1);
   }

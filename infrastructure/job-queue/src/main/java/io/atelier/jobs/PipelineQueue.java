@@ -51,7 +51,7 @@ public final class PipelineQueue {
    */
   public Future<Submitted> submit(PipelineSubmission submission) {
     UUID pipelineId = UUID.randomUUID();
-    UUID firstJobId = UUID.randomUUID();
+    UUID firstJobId = JobQueue.newJobId();
     byte[] hash = submission.idempotencyKey() == null ? null : submission.requestHash();
     return jobs.pool().withTransaction(tx -> {
           Future<Optional<JobRepository.KeyedJob>> claimed = hash == null
