@@ -20,7 +20,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,10 +61,21 @@ final class BenchCommand implements Runnable {
     @Option(names = "--warmup", defaultValue = "10000", description = "Jobs run first and not measured (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--rate", defaultValue = "1000", description = "Jobs per second offered in the paced run, which "
+        + "measures queue latency below both engines' capacity (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--paced-jobs", defaultValue = "10000", description = "Jobs in the paced run (default: ${DEFAULT-VALUE}).")
+    int pacedJobs;
+
     @Option(names = "--bullmq", paramLabel = "SCRIPT", description = "The BullMQ peer script (bench/bullmq/bench.mjs); omit to run Atelier alone.")
     Path bullmqScript;
 
     record Result(String engine, int jobs, double seconds, double jobsPerSecond, double p50Ms, double p99Ms) {
+    }
+
+    /** An engine's two runs: as fast as it goes, and paced at {@code --rate}. */
+    record Results(Result throughput, Result paced) {
     }
 
     @Override
@@ -79,9 +89,9 @@ final class BenchCommand implements Runnable {
         JsonObject config = EmbeddedMeshConfig.build(services, folder, 0, "bench", FreePorts.pick(), List.of());
         PostgresConfig postgres = PostgresConfig.from(config);
         Migrations.apply(postgres);
-        Result atelier = runAtelier(new PostgresConfig(postgres.host(), postgres.port(), postgres.database(),
+        Results atelier = runAtelier(new PostgresConfig(postgres.host(), postgres.port(), postgres.database(),
             postgres.user(), postgres.password(), Math.max(8, concurrency + 4)), services.redisUri());
-        Result bullmq = bullmqScript == null ? null : runBullmq(services.redisUri());
+        Results bullmq = bullmqScript == null ? null : runBullmq(services.redisUri());
         print(atelier, bullmq);
         return 0;
       } finally {
@@ -92,7 +102,7 @@ final class BenchCommand implements Runnable {
       }
     }
 
-    private Result runAtelier(PostgresConfig postgres, String redisUri) {
+    private Results runAtelier(PostgresConfig postgres, String redisUri) {
       Vertx vertx = Vertx.vertx();
       try {
         Pool pool = DatabasePool.create(vertx, postgres);
@@ -112,47 +122,89 @@ final class BenchCommand implements Runnable {
             succeeded.incrementAndGet();
           }
         });
+        // Queue latency as BullMQ counts it (processedOn - timestamp): from the submit call to the handler's start.
+        Latencies latencies = new Latencies();
         JobWorker worker = new JobWorker(vertx, redis, jobRepository, JobKind.NOOP, JobWorker.uniqueWorkerName("bench"),
             new WorkerConfig(concurrency, Duration.ofSeconds(30), Duration.ofSeconds(1)),
-            (job, control) -> Future.succeededFuture(JobHandler.ResultWriter.NONE));
+            (job, control) -> {
+              latencies.record(job.params().getString("run"), System.nanoTime() - job.params().getLong("submittedNanos"));
+              return Future.succeededFuture(JobHandler.ResultWriter.NONE);
+            });
         Blocking.await(worker.start(), Duration.ofSeconds(30));
 
-        measure(vertx, queue, project, asset, "warmup", warmup, succeeded);
-        double seconds = measure(vertx, queue, project, asset, "measured", jobs, succeeded);
-        Row latency = Blocking.await(pool.preparedQuery("""
-                SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000 AS p50,
-                       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000 AS p99,
-                       count(*) FILTER (WHERE state = 'succeeded') AS succeeded
-                FROM jobs WHERE kind = 'noop' AND params ->> 'run' = 'measured'""").execute(),
-            Duration.ofSeconds(60)).iterator().next();
-        if (latency.getLong("succeeded") != jobs) {
-          throw new IllegalStateException("only " + latency.getLong("succeeded") + " of " + jobs + " jobs are succeeded in PostgreSQL");
+        measure(vertx, queue, project, asset, "warmup", warmup, 0, succeeded);
+        double seconds = measure(vertx, queue, project, asset, "measured", jobs, 0, succeeded);
+        double pacedSeconds = measure(vertx, queue, project, asset, "paced", pacedJobs, rate, succeeded);
+        long committed = Blocking.await(pool.preparedQuery("""
+                SELECT count(*) AS n FROM jobs
+                WHERE kind = 'noop' AND state = 'succeeded' AND params ->> 'run' IN ('measured', 'paced')""").execute(),
+            Duration.ofSeconds(60)).iterator().next().getLong("n");
+        if (committed != jobs + pacedJobs) {
+          throw new IllegalStateException("only " + committed + " of " + (jobs + pacedJobs) + " jobs are succeeded in PostgreSQL");
         }
         Blocking.await(worker.stop(), Duration.ofSeconds(30));
-        return new Result("atelier", jobs, seconds, jobs / seconds, latency.getDouble("p50"), latency.getDouble("p99"));
+        return new Results(
+            new Result("atelier", jobs, seconds, jobs / seconds, latencies.percentile("measured", 0.5),
+                latencies.percentile("measured", 0.99)),
+            new Result("atelier", pacedJobs, pacedSeconds, pacedJobs / pacedSeconds, latencies.percentile("paced", 0.5),
+                latencies.percentile("paced", 0.99)));
       } finally {
         Blocking.await(vertx.close(), Duration.ofSeconds(30));
       }
     }
 
-    /** Submits {@code count} jobs with {@code 4 x concurrency} submissions in flight; returns seconds until all succeeded. */
-    private double measure(Vertx vertx, JobQueue queue, UUID project, UUID asset, String run, int count,
+    /** Queue latencies by run, in nanoseconds. */
+    static final class Latencies {
+      private final java.util.Map<String, java.util.List<Long>> byRun = new java.util.concurrent.ConcurrentHashMap<>();
+
+      void record(String run, long nanos) {
+        byRun.computeIfAbsent(run, r -> java.util.Collections.synchronizedList(new java.util.ArrayList<>())).add(nanos);
+      }
+
+      double percentile(String run, double p) {
+        java.util.List<Long> sorted = new java.util.ArrayList<>(byRun.getOrDefault(run, List.of()));
+        if (sorted.isEmpty()) {
+          return Double.NaN;
+        }
+        sorted.sort(null);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size()))) / 1e6;
+      }
+    }
+
+    /**
+     * Submits {@code count} jobs, with {@code 4 x concurrency} submissions in flight, or at {@code perSecond} when it is
+     * above zero; returns seconds until all succeeded.
+     */
+    private double measure(Vertx vertx, JobQueue queue, UUID project, UUID asset, String run, int count, int perSecond,
                            AtomicInteger succeeded) {
       succeeded.set(0);
-      JsonObject params = new JsonObject().put("run", run);
       long started = System.nanoTime();
       Promise<Void> submitted = Promise.promise();
       AtomicInteger next = new AtomicInteger();
-      AtomicInteger submitters = new AtomicInteger(concurrency * 4);
-      vertx.runOnContext(v -> {
-        for (int i = 0; i < concurrency * 4; i++) {
-          submitNext(queue, project, asset, params, count, next, submitters, submitted);
-        }
-      });
+      if (perSecond > 0) {
+        // Every 10 ms, the jobs due by then: an open-loop load that does not wait for the engine.
+        vertx.runOnContext(v -> vertx.setPeriodic(10, timer -> {
+          long due = Math.min(count, (System.nanoTime() - started) * perSecond / 1_000_000_000L);
+          while (next.get() < due) {
+            next.incrementAndGet();
+            queue.submit(project, JobKind.NOOP, asset, params(run)).onFailure(submitted::tryFail);
+          }
+          if (next.get() >= count) {
+            vertx.cancelTimer(timer);
+            submitted.tryComplete();
+          }
+        }));
+      } else {
+        AtomicInteger submitters = new AtomicInteger(concurrency * 4);
+        vertx.runOnContext(v -> {
+          for (int i = 0; i < concurrency * 4; i++) {
+            submitNext(queue, project, asset, run, count, next, submitters, submitted);
+          }
+        });
+      }
       Blocking.await(submitted.future(), Duration.ofMinutes(30));
       long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
       while (succeeded.get() < count && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
         try {
           Thread.sleep(1);
         } catch (InterruptedException e) {
@@ -163,7 +215,11 @@ final class BenchCommand implements Runnable {
       return (System.nanoTime() - started) / 1e9;
     }
 
-    private void submitNext(JobQueue queue, UUID project, UUID asset, JsonObject params, int count, AtomicInteger next,
+    private static JsonObject params(String run) {
+      return new JsonObject().put("run", run).put("submittedNanos", System.nanoTime());
+    }
+
+    private void submitNext(JobQueue queue, UUID project, UUID asset, String run, int count, AtomicInteger next,
                             AtomicInteger submitters, Promise<Void> submitted) {
       if (next.getAndIncrement() >= count) {
         if (submitters.decrementAndGet() == 0) {
@@ -171,14 +227,14 @@ final class BenchCommand implements Runnable {
         }
         return;
       }
-      queue.submit(project, JobKind.NOOP, asset, params)
+      queue.submit(project, JobKind.NOOP, asset, params(run))
           .onFailure(submitted::tryFail)
-          .onSuccess(job -> submitNext(queue, project, asset, params, count, next, submitters, submitted));
+          .onSuccess(job -> submitNext(queue, project, asset, run, count, next, submitters, submitted));
     }
 
-    private Result runBullmq(String redisUri) throws IOException, InterruptedException {
+    private Results runBullmq(String redisUri) throws IOException, InterruptedException {
       Process node = new ProcessBuilder("node", bullmqScript.toString(), redisUri, Integer.toString(jobs),
-          Integer.toString(concurrency), Integer.toString(warmup))
+          Integer.toString(concurrency), Integer.toString(warmup), Integer.toString(rate), Integer.toString(pacedJobs))
           .redirectError(ProcessBuilder.Redirect.INHERIT)
           .start();
       String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -186,20 +242,34 @@ final class BenchCommand implements Runnable {
         throw new IllegalStateException("the BullMQ run failed: " + out);
       }
       JsonObject json = new JsonObject(out.substring(out.lastIndexOf('\n') + 1));
-      return new Result("bullmq " + json.getString("version"), json.getInteger("jobs"), json.getDouble("seconds"),
-          json.getDouble("jobsPerSecond"), json.getDouble("p50Ms"), json.getDouble("p99Ms"));
+      String engine = "bullmq " + json.getString("version");
+      return new Results(peerResult(engine, json.getJsonObject("throughput")), peerResult(engine, json.getJsonObject("paced")));
     }
 
-    private void print(Result atelier, Result bullmq) {
-      System.out.printf(Locale.ROOT, "%nno-op jobs, concurrency %d, %d measured after %d warm-up, %d cores%n",
-          concurrency, jobs, warmup, Runtime.getRuntime().availableProcessors());
+    private static Result peerResult(String engine, JsonObject run) {
+      return new Result(engine, run.getInteger("jobs"), run.getDouble("seconds"), run.getDouble("jobsPerSecond"),
+          run.getDouble("p50Ms"), run.getDouble("p99Ms"));
+    }
+
+    private void print(Results atelier, Results bullmq) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      System.out.printf(Locale.ROOT, "%nno-op jobs, concurrency %d, %d measured after %d warm-up, %d cores: as fast as "
+          + "each engine goes%n", concurrency, jobs, warmup, cores);
+      table(atelier.throughput(), bullmq == null ? null : bullmq.throughput());
+      if (bullmq != null) {
+        System.out.printf(Locale.ROOT, "atelier / bullmq throughput: %.2f%n",
+            atelier.throughput().jobsPerSecond() / bullmq.throughput().jobsPerSecond());
+      }
+      System.out.printf(Locale.ROOT, "%n%d jobs offered at %d jobs/s: queue latency, submit call to handler start%n",
+          pacedJobs, rate);
+      table(atelier.paced(), bullmq == null ? null : bullmq.paced());
+    }
+
+    private static void table(Result atelier, Result bullmq) {
       System.out.printf(Locale.ROOT, "%-14s %8s %9s %10s %9s %9s%n", "engine", "jobs", "seconds", "jobs/s", "p50 ms", "p99 ms");
       for (Result r : bullmq == null ? List.of(atelier) : List.of(atelier, bullmq)) {
         System.out.printf(Locale.ROOT, "%-14s %8d %9.2f %10.0f %9.1f %9.1f%n", r.engine(), r.jobs(), r.seconds(),
             r.jobsPerSecond(), r.p50Ms(), r.p99Ms());
-      }
-      if (bullmq != null) {
-        System.out.printf(Locale.ROOT, "atelier / bullmq throughput: %.2f%n", atelier.jobsPerSecond() / bullmq.jobsPerSecond());
       }
     }
   }
