@@ -154,8 +154,10 @@ public final class JobRepository {
                 AND ((state = 'queued' AND run_at <= now()) OR (state = 'running' AND lease_expires_at < now()))
               RETURNING jobs.*),
             abandoned AS (
-              UPDATE job_attempts SET outcome = 'abandoned', finished_at = now(), error = 'lease expired'
-              WHERE job_id IN (SELECT id FROM started) AND outcome IS NULL),
+              -- A takeover ends the attempt before it; found by primary key (looking for any unfinished attempt of
+              -- the jobs made the planner scan the whole table).
+              UPDATE job_attempts a SET outcome = 'abandoned', finished_at = now(), error = 'lease expired'
+              FROM started s WHERE a.job_id = s.id AND a.attempt = s.attempts - 1 AND a.outcome IS NULL),
             attempt AS (
               INSERT INTO job_attempts (job_id, attempt, worker) SELECT id, attempts, $2 FROM started),
             event AS (
