@@ -185,6 +185,23 @@ class PipelineTest {
   }
 
   @Test
+  void aPipelinesWebhookGetsADeliveryForEachOfItsStateChanges() throws Exception {
+    String asset = api.uploadAsset(SpeechSamples.librivox().get(4).wav());
+    // Nobody listens there: the deliveries are recorded (and retried) all the same.
+    String id = created(submit(new JsonObject().put("assetId", asset).put("steps", new JsonArray().add("render"))
+        .put("webhook", new JsonObject().put("url", "http://127.0.0.1:9/atelier-hook"))));
+    String job = awaitPipeline(id, p -> p.getString("state").equals("succeeded"))
+        .getJsonArray("steps").getJsonObject(0).getString("jobId");
+    JsonArray deliveries = await(api.get("/v1/webhooks/deliveries?jobId=" + job).send()).bodyAsJsonObject()
+        .getJsonArray("deliveries");
+    assertThat(deliveries.stream().map(d -> ((JsonObject) d).getString("type")))
+        .containsExactlyInAnyOrder("pipeline.queued", "pipeline.running", "pipeline.succeeded");
+    assertThat(deliveries.stream().map(d -> ((JsonObject) d).getJsonObject("payload").getJsonObject("data")))
+        .allSatisfy(data -> assertThat(data.getString("pipelineId")).isEqualTo(id))
+        .anySatisfy(data -> assertThat(data.getDouble("progress")).isEqualTo(1.0));
+  }
+
+  @Test
   void aRepeatedIdempotencyKeyReturnsTheSamePipeline() throws Exception {
     String asset = api.uploadAsset(SpeechSamples.librivox().get(4).wav());
     JsonObject body = new JsonObject().put("assetId", asset).put("steps", new JsonArray().add("render"));
