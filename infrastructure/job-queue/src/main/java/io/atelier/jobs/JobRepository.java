@@ -143,7 +143,8 @@ public final class JobRepository {
   /** {@link #startAttempt} for several jobs in one statement; returns the ones started, in no particular order. */
   Future<List<Job>> startAttempts(List<UUID> jobIds, String worker, Duration lease) {
     // One statement: the rows, the abandoned attempts (if any), the new attempts and the events, atomically. The
-    // jobs are joined by primary key: "id = ANY" let the planner scan the queued backlog's index instead.
+    // jobs are found by primary key only: the state test is a CASE, which no partial index matches, so even the
+    // cached generic plan (which cannot see how short the array is) never scans the queued backlog instead.
     return pool.preparedQuery("""
             WITH started AS (
               UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2,
@@ -151,7 +152,7 @@ public final class JobRepository {
                               started_at = now(), updated_at = now()
               FROM unnest($1::uuid[]) AS t(id)
               WHERE jobs.id = t.id
-                AND ((state = 'queued' AND run_at <= now()) OR (state = 'running' AND lease_expires_at < now()))
+                AND CASE state WHEN 'queued' THEN run_at <= now() WHEN 'running' THEN lease_expires_at < now() END
               RETURNING jobs.*),
             abandoned AS (
               -- A takeover ends the attempt before it; found by primary key (looking for any unfinished attempt of
@@ -164,7 +165,8 @@ public final class JobRepository {
               INSERT INTO job_events (project_id, job_id, type, state, attempt)
               SELECT project_id, id, 'state', state, attempts FROM started)
             SELECT * FROM started""")
-        .execute(Tuple.from(new Object[] {jobIds.toArray(UUID[]::new), worker, lease.toMillis() / 1000.0}))
+        .execute(Tuple.from(new Object[] {jobIds.stream().sorted().toArray(UUID[]::new), worker,
+            lease.toMillis() / 1000.0}))
         .map(rows -> {
           List<Job> started = new ArrayList<>(rows.size());
           rows.forEach(row -> started.add(Job.fromRow(row)));
@@ -177,17 +179,27 @@ public final class JobRepository {
   }
 
   /**
+   * The attempts sorted by job id. Every batch statement joins its array to jobs in array order and so locks the
+   * rows in that order: two batches sharing jobs (a lease renewal and a finish) then never wait on each other in a
+   * circle.
+   */
+  private static List<Attempt> inLockOrder(List<Attempt> attempts) {
+    return attempts.stream().sorted(java.util.Comparator.comparing(Attempt::jobId)).toList();
+  }
+
+  /**
    * Extends the leases of the worker's current attempts in one statement. Returns, for each attempt still held,
    * whether its job's cancellation was requested; an attempt missing from the answer has lost its job to another
    * worker (or the job has ended).
    */
   Future<java.util.Map<UUID, Boolean>> renewLeases(List<Attempt> attempts, Duration lease) {
-    UUID[] ids = attempts.stream().map(Attempt::jobId).toArray(UUID[]::new);
-    Integer[] numbers = attempts.stream().map(Attempt::attempt).toArray(Integer[]::new);
+    List<Attempt> inLockOrder = inLockOrder(attempts);
+    UUID[] ids = inLockOrder.stream().map(Attempt::jobId).toArray(UUID[]::new);
+    Integer[] numbers = inLockOrder.stream().map(Attempt::attempt).toArray(Integer[]::new);
     return pool.preparedQuery("""
             UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => $3)
             FROM unnest($1::uuid[], $2::int[]) AS t(id, attempt)
-            WHERE j.id = t.id AND j.state = 'running' AND j.attempts = t.attempt
+            WHERE j.id = t.id AND CASE j.state WHEN 'running' THEN j.attempts = t.attempt END
             RETURNING j.id, j.cancel_requested""")
         .execute(Tuple.from(new Object[] {ids, numbers, lease.toMillis() / 1000.0}))
         .map(rows -> {
@@ -202,14 +214,15 @@ public final class JobRepository {
    * is nothing but their success. Returns, in order, whether each attempt was still its job's current one.
    */
   Future<List<Boolean>> markAllSucceeded(List<Attempt> attempts) {
-    UUID[] ids = attempts.stream().map(Attempt::jobId).toArray(UUID[]::new);
-    Integer[] numbers = attempts.stream().map(Attempt::attempt).toArray(Integer[]::new);
+    List<Attempt> inLockOrder = inLockOrder(attempts);
+    UUID[] ids = inLockOrder.stream().map(Attempt::jobId).toArray(UUID[]::new);
+    Integer[] numbers = inLockOrder.stream().map(Attempt::attempt).toArray(Integer[]::new);
     return pool.preparedQuery("""
             WITH done AS (
               UPDATE jobs j SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now(),
                                 lease_owner = NULL, lease_expires_at = NULL
               FROM unnest($1::uuid[], $2::int[]) AS t(id, attempt)
-              WHERE j.id = t.id AND j.state = 'running' AND j.attempts = t.attempt
+              WHERE j.id = t.id AND CASE j.state WHEN 'running' THEN j.attempts = t.attempt END
               RETURNING j.project_id, j.id, j.state, j.attempts),
             attempt AS (
               UPDATE job_attempts a SET outcome = 'succeeded', finished_at = now()

@@ -105,6 +105,29 @@ class JobWorkerTest {
   }
 
   @Test
+  void deletingAnAssetDeletesItsJobsWithTheirEventsAndAttempts() {
+    start(Duration.ofSeconds(5), (job, control) -> Future.succeededFuture(JobHandler.ResultWriter.NONE));
+    UUID doomed = UUID.randomUUID();
+    await(pool.preparedQuery("""
+        INSERT INTO assets (id, project_id, content_type, size_bytes, sha256, storage_key)
+        VALUES ($1, $2, 'audio/wav', 1, repeat('b', 64), 'k2')""").execute(Tuple.of(doomed, project)));
+    Job job = await(queue.submit(project, KIND, doomed, new JsonObject()));
+    awaitState(job.id(), JobState.SUCCEEDED);
+    assertThat(count("SELECT count(*) FROM job_events WHERE job_id = $1", job.id())).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM job_attempts WHERE job_id = $1", job.id())).isEqualTo(1);
+
+    await(pool.preparedQuery("DELETE FROM assets WHERE id = $1").execute(Tuple.of(doomed)));
+
+    assertThat(count("SELECT count(*) FROM jobs WHERE id = $1", job.id())).isZero();
+    assertThat(count("SELECT count(*) FROM job_events WHERE job_id = $1", job.id())).isZero();
+    assertThat(count("SELECT count(*) FROM job_attempts WHERE job_id = $1", job.id())).isZero();
+  }
+
+  private static long count(String sql, UUID id) {
+    return await(pool.preparedQuery(sql).execute(Tuple.of(id))).iterator().next().getLong(0);
+  }
+
+  @Test
   void manyJobsSubmittedTogetherEachRunExactlyOnceAcrossTwoWorkers() {
     java.util.Map<UUID, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
     JobHandler counting = (job, control) -> {
