@@ -18,8 +18,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The jobs and job_attempts tables. PostgreSQL decides who runs a job: a worker starts an attempt only on a due
- * queued job or on a running job whose lease has expired, and only the current attempt may finish the job.
+ * The jobs table and its event log (job_events, from which the job_attempts view reads each attempt). PostgreSQL
+ * decides who runs a job: a worker starts an attempt only on a due queued job or on a running job whose lease has
+ * expired, and only the current attempt may finish the job.
  */
 public final class JobRepository {
 
@@ -142,7 +143,7 @@ public final class JobRepository {
 
   /** {@link #startAttempt} for several jobs in one statement; returns the ones started, in no particular order. */
   Future<List<Job>> startAttempts(List<UUID> jobIds, String worker, Duration lease) {
-    // One statement: the rows, the abandoned attempts (if any), the new attempts and the events, atomically. The
+    // One statement: the rows and their events (which start the attempts, and end any taken over), atomically. The
     // jobs are found by primary key only: the state test is a CASE, which no partial index matches, so even the
     // cached generic plan (which cannot see how short the array is) never scans the queued backlog instead.
     return pool.preparedQuery("""
@@ -154,16 +155,9 @@ public final class JobRepository {
               WHERE jobs.id = t.id
                 AND CASE state WHEN 'queued' THEN run_at <= now() WHEN 'running' THEN lease_expires_at < now() END
               RETURNING jobs.*),
-            abandoned AS (
-              -- A takeover ends the attempt before it; found by primary key (looking for any unfinished attempt of
-              -- the jobs made the planner scan the whole table).
-              UPDATE job_attempts a SET outcome = 'abandoned', finished_at = now(), error = 'lease expired'
-              FROM started s WHERE a.job_id = s.id AND a.attempt = s.attempts - 1 AND a.outcome IS NULL),
-            attempt AS (
-              INSERT INTO job_attempts (job_id, attempt, worker) SELECT id, attempts, $2 FROM started),
             event AS (
-              INSERT INTO job_events (project_id, job_id, type, state, attempt)
-              SELECT project_id, id, 'state', state, attempts FROM started)
+              INSERT INTO job_events (project_id, job_id, type, state, attempt, worker)
+              SELECT project_id, id, 'state', state, attempts, $2 FROM started)
             SELECT * FROM started""")
         .execute(Tuple.from(new Object[] {jobIds.stream().sorted().toArray(UUID[]::new), worker,
             lease.toMillis() / 1000.0}))
@@ -224,9 +218,6 @@ public final class JobRepository {
               FROM unnest($1::uuid[], $2::int[]) AS t(id, attempt)
               WHERE j.id = t.id AND CASE j.state WHEN 'running' THEN j.attempts = t.attempt END
               RETURNING j.project_id, j.id, j.state, j.attempts),
-            attempt AS (
-              UPDATE job_attempts a SET outcome = 'succeeded', finished_at = now()
-              FROM done WHERE a.job_id = done.id AND a.attempt = done.attempts AND a.outcome IS NULL),
             event AS (
               INSERT INTO job_events (project_id, job_id, type, state, attempt)
               SELECT project_id, id, 'state', state, attempts FROM done)
@@ -250,9 +241,6 @@ public final class JobRepository {
                               lease_owner = NULL, lease_expires_at = NULL
               WHERE id = $1 AND state = 'running' AND attempts = $2
               RETURNING project_id, id, state, attempts),
-            attempt AS (
-              UPDATE job_attempts SET outcome = 'succeeded', finished_at = now()
-              WHERE job_id IN (SELECT id FROM done) AND attempt = $2 AND outcome IS NULL),
             event AS (
               INSERT INTO job_events (project_id, job_id, type, state, attempt)
               SELECT project_id, id, 'state', state, attempts FROM done)
@@ -276,9 +264,7 @@ public final class JobRepository {
             RETURNING state""")
         .execute(Tuple.of(jobId, attempt, error, retryAt))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<JobState>empty())
-            : finishAttempt(tx, jobId, attempt, "failed", error)
-                .compose(ignored -> logState(tx, jobId))
-                .map(Optional.of(JobState.fromWireName(rows.iterator().next().getString("state"))))));
+            : logState(tx, jobId).map(Optional.of(JobState.fromWireName(rows.iterator().next().getString("state"))))));
   }
 
   /** Ends the attempt of a job whose cancellation was requested while it ran. */
@@ -289,8 +275,7 @@ public final class JobRepository {
             WHERE id = $1 AND state = 'running' AND attempts = $2""")
         .execute(Tuple.of(jobId, attempt))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
-            : finishAttempt(tx, jobId, attempt, "cancelled", "cancelled while running")
-                .compose(ignored -> logState(tx, jobId)).map(true)));
+            : logState(tx, jobId).map(true)));
   }
 
   /**
@@ -414,14 +399,6 @@ public final class JobRepository {
         .put("progress", row.getDouble("progress"))
         .put("step", row.getString("step"))
         .put("at", instant(row.getOffsetDateTime("created_at")));
-  }
-
-  private static Future<Void> finishAttempt(SqlClient tx, UUID jobId, int attempt, String outcome, String error) {
-    return tx.preparedQuery("""
-            UPDATE job_attempts SET outcome = $3, error = $4, finished_at = now()
-            WHERE job_id = $1 AND attempt = $2 AND outcome IS NULL""")
-        .execute(Tuple.of(jobId, attempt, outcome, error))
-        .mapEmpty();
   }
 
   private static String instant(OffsetDateTime time) {

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * has expired. A duplicate delivery of a finished, not yet due, or live-leased job is only acknowledged.
  *
  * <p>Failures: a retryable failure with attempts left queues the job again after a backoff (the sweeper publishes
- * it when due); anything else fails the job for good. Every attempt is recorded in job_attempts.
+ * it when due); anything else fails the job for good. Every attempt's start and end are in the job's event log.
  *
  * <p>An entry is acknowledged once the job's outcome is committed; if PostgreSQL cannot be reached the entry stays
  * pending and comes back after the lease.
