@@ -58,19 +58,8 @@ public final class JobRepository {
       maxAttempts[i] = s.maxAttempts();
       webhooks[i] = s.webhookUrl();
     }
-    // published_at is set optimistically: the entries are added right after; if that fails the sweeper re-publishes.
-    // One statement writes the rows and their first events: one round trip, atomic without a transaction.
-    return client.preparedQuery("""
-            WITH job AS (
-              INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, webhook_url, published_at)
-              SELECT id, project_id, kind, 'queued', asset_id, params::jsonb, max_attempts, webhook_url, now()
-              FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::int[], $7::text[])
-                AS t(id, project_id, kind, asset_id, params, max_attempts, webhook_url)
-              RETURNING *),
-            event AS (
-              INSERT INTO job_events (project_id, job_id, type, state, attempt)
-              SELECT project_id, id, 'state', state, attempts FROM job)
-            SELECT * FROM job""")
+    // One statement writes the rows and their first events (insert_jobs, V12): atomic without a transaction.
+    return client.preparedQuery("SELECT * FROM insert_jobs($1, $2, $3, $4, $5, $6, $7)")
         .execute(Tuple.from(new Object[] {ids, projects, kinds, assets, params, maxAttempts, webhooks}))
         .map(rows -> {
           java.util.Map<UUID, Job> byId = new java.util.HashMap<>();
@@ -143,22 +132,9 @@ public final class JobRepository {
 
   /** {@link #startAttempt} for several jobs in one statement; returns the ones started, in no particular order. */
   Future<List<Job>> startAttempts(List<UUID> jobIds, String worker, Duration lease) {
-    // One statement: the rows and their events (which start the attempts, and end any taken over), atomically. The
-    // jobs are found by primary key only: the state test is a CASE, which no partial index matches, so even the
-    // cached generic plan (which cannot see how short the array is) never scans the queued backlog instead.
-    return pool.preparedQuery("""
-            WITH started AS (
-              UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $2,
-                              lease_expires_at = now() + make_interval(secs => $3),
-                              started_at = now(), updated_at = now()
-              FROM unnest($1::uuid[]) AS t(id)
-              WHERE jobs.id = t.id
-                AND CASE state WHEN 'queued' THEN run_at <= now() WHEN 'running' THEN lease_expires_at < now() END
-              RETURNING jobs.*),
-            event AS (
-              INSERT INTO job_events (project_id, job_id, type, state, attempt, worker)
-              SELECT project_id, id, 'state', state, attempts, $2 FROM started)
-            SELECT * FROM started""")
+    // One statement (start_job_attempts, V12): the rows and their events, which start the attempts and end any taken
+    // over.
+    return pool.preparedQuery("SELECT * FROM start_job_attempts($1, $2, $3)")
         .execute(Tuple.from(new Object[] {jobIds.stream().sorted().toArray(UUID[]::new), worker,
             lease.toMillis() / 1000.0}))
         .map(rows -> {
@@ -190,11 +166,7 @@ public final class JobRepository {
     List<Attempt> inLockOrder = inLockOrder(attempts);
     UUID[] ids = inLockOrder.stream().map(Attempt::jobId).toArray(UUID[]::new);
     Integer[] numbers = inLockOrder.stream().map(Attempt::attempt).toArray(Integer[]::new);
-    return pool.preparedQuery("""
-            UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => $3)
-            FROM unnest($1::uuid[], $2::int[]) AS t(id, attempt)
-            WHERE j.id = t.id AND CASE j.state WHEN 'running' THEN j.attempts = t.attempt END
-            RETURNING j.id, j.cancel_requested""")
+    return pool.preparedQuery("SELECT job_id AS id, cancel_requested FROM renew_job_leases($1, $2, $3)")
         .execute(Tuple.from(new Object[] {ids, numbers, lease.toMillis() / 1000.0}))
         .map(rows -> {
           java.util.Map<UUID, Boolean> held = new java.util.HashMap<>();
@@ -211,17 +183,7 @@ public final class JobRepository {
     List<Attempt> inLockOrder = inLockOrder(attempts);
     UUID[] ids = inLockOrder.stream().map(Attempt::jobId).toArray(UUID[]::new);
     Integer[] numbers = inLockOrder.stream().map(Attempt::attempt).toArray(Integer[]::new);
-    return pool.preparedQuery("""
-            WITH done AS (
-              UPDATE jobs j SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now(),
-                                lease_owner = NULL, lease_expires_at = NULL
-              FROM unnest($1::uuid[], $2::int[]) AS t(id, attempt)
-              WHERE j.id = t.id AND CASE j.state WHEN 'running' THEN j.attempts = t.attempt END
-              RETURNING j.project_id, j.id, j.state, j.attempts),
-            event AS (
-              INSERT INTO job_events (project_id, job_id, type, state, attempt)
-              SELECT project_id, id, 'state', state, attempts FROM done)
-            SELECT id FROM done""")
+    return pool.preparedQuery("SELECT finish_job_attempts AS id FROM finish_job_attempts($1, $2)")
         .execute(Tuple.from(new Object[] {ids, numbers}))
         .map(rows -> {
           java.util.Set<UUID> marked = new java.util.HashSet<>();
