@@ -3,6 +3,8 @@ package io.atelier.jobs;
 import io.atelier.contracts.JobKind;
 import io.atelier.database.DatabasePool;
 import io.atelier.database.PostgresConfig;
+import io.atelier.storage.ObjectStorage;
+import io.atelier.storage.S3Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -25,10 +27,16 @@ public final class SchedulerVerticle extends VerticleBase {
   static final Map<String, String> DEFAULT_SCHEDULES = Map.of(
       "sweep-stalled-jobs", "* * * * *",
       "purge-idempotency-keys", "17 * * * *",
-      "purge-webhook-deliveries", "23 3 * * *");
+      "purge-webhook-deliveries", "23 3 * * *",
+      "delete-abandoned-uploads", "41 * * * *",
+      "purge-expired-artifacts", "47 4 * * *");
+
+  /** How old a file without its row must be before it is deleted: long past any write still on its way. */
+  static final Duration ORPHANED_FILE_AGE = Duration.ofHours(1);
 
   private Pool pool;
   private Redis redis;
+  private ObjectStorage storage;
   private Scheduler scheduler;
 
   @Override
@@ -38,6 +46,8 @@ public final class SchedulerVerticle extends VerticleBase {
     redis = RedisConnections.create(vertx, RedisConfig.from(config()));
     JobRepository jobs = new JobRepository(pool);
     JobQueue queue = new JobQueue(jobs, redis);
+    storage = ObjectStorage.create(vertx, S3Config.from(config()));
+    OrphanedFiles orphans = new OrphanedFiles(pool, storage);
     List<ScheduledTask> tasks = List.of(
         new ScheduledTask("sweep-stalled-jobs", schedules.get("sweep-stalled-jobs"), () -> Future.all(
                 Arrays.stream(JobKind.values())
@@ -50,7 +60,13 @@ public final class SchedulerVerticle extends VerticleBase {
         new ScheduledTask("purge-webhook-deliveries", schedules.get("purge-webhook-deliveries"), () -> pool
             .query("DELETE FROM webhook_deliveries WHERE state <> 'pending' AND created_at < now() - interval '30 days'")
             .execute()
-            .map(rows -> "deleted " + rows.rowCount() + " deliveries older than 30 days")));
+            .map(rows -> "deleted " + rows.rowCount() + " deliveries older than 30 days")),
+        new ScheduledTask("delete-abandoned-uploads", schedules.get("delete-abandoned-uploads"), () -> orphans
+            .deleteAbandonedUploads(ORPHANED_FILE_AGE)
+            .map(n -> "deleted " + n + " uploaded files no asset names")),
+        new ScheduledTask("purge-expired-artifacts", schedules.get("purge-expired-artifacts"), () -> orphans
+            .purgeExpiredArtifacts(ORPHANED_FILE_AGE)
+            .map(n -> "deleted " + n + " job output files no result names")));
     scheduler = new Scheduler(vertx, pool, JobWorker.uniqueWorkerName("scheduler"), tasks);
     return scheduler.start();
   }
@@ -75,6 +91,7 @@ public final class SchedulerVerticle extends VerticleBase {
       scheduler.stop();
     }
     redis.close();
+    storage.close();
     return pool.close();
   }
 }

@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -119,6 +121,29 @@ public final class ObjectStorage implements AutoCloseable {
     return run(() -> {
       client.deleteObject(b -> b.bucket(bucket).key(key));
       return null;
+    });
+  }
+
+  /** One object of a listing: its key and when it was last written. */
+  public record StoredObject(String key, Instant lastModified) {
+  }
+
+  /** A page of a listing, and the token that continues it (null after the last page). */
+  public record ObjectPage(List<StoredObject> objects, String continuation) {
+  }
+
+  /**
+   * Up to {@code limit} (at most 1000) objects whose keys start with {@code prefix}, in key order; pass the page's
+   * {@code continuation} for the next one, null for the first.
+   */
+  public Future<ObjectPage> list(String prefix, String continuation, int limit) {
+    return run(() -> {
+      var page = client.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(limit)
+          .continuationToken(continuation));
+      List<StoredObject> objects = page.contents().stream()
+          .map(o -> new StoredObject(o.key(), o.lastModified()))
+          .toList();
+      return new ObjectPage(objects, Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null);
     });
   }
 
