@@ -74,6 +74,35 @@ class WebhookTest {
   }
 
   @Test
+  void aCancelledJobsWebhookHearsOfItsCancellation() throws Exception {
+    TestMesh mesh = TestMesh.get();
+    ApiClient api = mesh.client(mesh.projectA.apiKey());
+    List<String> types = new CopyOnWriteArrayList<>();
+    int port = FreePorts.pick();
+    HttpServer receiver = await(mesh.clientVertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      types.add(new JsonObject(body.toString()).getString("type"));
+      request.response().setStatusCode(204).end();
+    })).listen(port, "127.0.0.1"));
+    try {
+      String asset = api.uploadAsset(SpeechSamples.librivox().get(0).wav());
+      var response = api.submit(new JsonObject().put("type", "transcription").put("assetId", asset)
+          .put("webhook", new JsonObject().put("url", "http://127.0.0.1:" + port + "/hooks/atelier")));
+      String job = response.bodyAsJsonObject().getString("id");
+      // Queued or already running, the job ends cancelled; either way the end is written by another path than a
+      // success, and it must reach the webhook too.
+      assertThat(await(api.post("/v1/jobs/" + job + "/cancel").send()).statusCode()).isEqualTo(202);
+      assertThat(api.awaitFinished(job, Duration.ofSeconds(60)).getString("state")).isEqualTo("cancelled");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!types.contains("job.cancelled") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(types).contains("job.queued", "job.cancelled");
+    } finally {
+      await(receiver.close());
+    }
+  }
+
+  @Test
   void aWebhookMustBeAnAbsoluteHttpUrl() throws Exception {
     TestMesh mesh = TestMesh.get();
     ApiClient api = mesh.client(mesh.projectA.apiKey());

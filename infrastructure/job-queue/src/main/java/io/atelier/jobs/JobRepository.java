@@ -202,10 +202,10 @@ public final class JobRepository {
               UPDATE jobs SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now(),
                               lease_owner = NULL, lease_expires_at = NULL
               WHERE id = $1 AND state = 'running' AND attempts = $2
-              RETURNING project_id, id, state, attempts),
+              RETURNING project_id, id, state, attempts, webhook_url),
             event AS (
-              INSERT INTO job_events (project_id, job_id, type, state, attempt)
-              SELECT project_id, id, 'state', state, attempts FROM done)
+              INSERT INTO job_events (project_id, job_id, type, state, attempt, webhook)
+              SELECT project_id, id, 'state', state, attempts, webhook_url IS NOT NULL FROM done)
             SELECT count(*) AS n FROM done""")
         .execute(Tuple.of(jobId, attempt))
         .map(rows -> rows.iterator().next().getLong("n") == 1);
@@ -313,8 +313,8 @@ public final class JobRepository {
   /** Appends the job's state as it now stands to its event log, inside the transaction that changed it. */
   static Future<Void> logState(SqlClient tx, UUID jobId) {
     return tx.preparedQuery("""
-            INSERT INTO job_events (project_id, job_id, type, state, attempt, error)
-            SELECT project_id, id, 'state', state, attempts, error FROM jobs WHERE id = $1""")
+            INSERT INTO job_events (project_id, job_id, type, state, attempt, error, webhook)
+            SELECT project_id, id, 'state', state, attempts, error, webhook_url IS NOT NULL FROM jobs WHERE id = $1""")
         .execute(Tuple.of(jobId))
         .mapEmpty();
   }

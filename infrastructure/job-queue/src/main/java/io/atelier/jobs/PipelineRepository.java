@@ -39,8 +39,8 @@ public final class PipelineRepository {
                                 published_at)
               SELECT $6, project_id, $7, 'queued', asset_id, $8, $9, id, 0, now() FROM pipeline
               RETURNING id, project_id)
-            INSERT INTO job_events (project_id, job_id, type, state, attempt, progress, step)
-            SELECT project_id, id, e.type, 'queued', 0, e.progress, e.step
+            INSERT INTO job_events (project_id, job_id, type, state, attempt, progress, step, webhook)
+            SELECT project_id, id, e.type, 'queued', 0, e.progress, e.step, e.type = 'pipeline' AND $5::text IS NOT NULL
             FROM job, (VALUES (1, 'state', NULL::float8, NULL), (2, 'pipeline', 0::float8, $7)) AS e(n, type, progress, step)
             ORDER BY e.n""")
         .execute(Tuple.from(new Object[] {pipelineId, submission.projectId(), submission.assetId(),
