@@ -58,7 +58,7 @@ final class BenchCommand implements Runnable {
     int concurrency;
 
     // Both engines warm up alike; enough jobs that the JIT has compiled the hot path before the measured run.
-    @Option(names = "--warmup", defaultValue = "10000", description = "Jobs run first and not measured (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "50000", description = "Jobs run first and not measured, long enough for both runtimes' compilers to settle (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--rate", defaultValue = "1000", description = "Jobs per second offered in the paced run, which "
