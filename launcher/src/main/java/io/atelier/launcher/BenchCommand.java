@@ -85,6 +85,16 @@ final class BenchCommand implements Runnable {
           .setLevel(ch.qos.logback.classic.Level.WARN);
       Path folder = Files.createTempDirectory("atelier-bench-");
       EmbeddedServices services = EmbeddedServices.start(folder);
+      java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable cleanUp = () -> {
+        if (cleaned.compareAndSet(false, true)) {
+          services.close();
+          deleteTree(folder);
+        }
+      };
+      // Stopped mid-run (Ctrl-C, SIGTERM): the embedded servers stop and their folder (some 300 MB) goes too.
+      Thread onShutdown = new Thread(cleanUp, "atelier-bench-cleanup");
+      Runtime.getRuntime().addShutdownHook(onShutdown);
       try {
         JsonObject config = EmbeddedMeshConfig.build(services, folder, 0, "bench", FreePorts.pick(), List.of());
         PostgresConfig postgres = PostgresConfig.from(config);
@@ -95,10 +105,20 @@ final class BenchCommand implements Runnable {
         print(atelier, bullmq);
         return 0;
       } finally {
-        services.close();
-        try (Stream<Path> paths = Files.walk(folder)) {
-          paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        cleanUp.run();
+        try {
+          Runtime.getRuntime().removeShutdownHook(onShutdown);
+        } catch (IllegalStateException shuttingDown) {
+          // Already running as the JVM stops: nothing left to unregister.
         }
+      }
+    }
+
+    private static void deleteTree(Path folder) {
+      try (Stream<Path> paths = Files.walk(folder)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | java.io.UncheckedIOException e) {
+        System.err.println("bench: could not delete " + folder + ": " + e);
       }
     }
 
