@@ -37,14 +37,16 @@ public final class OrphanedFiles {
   /** For each folder, the ids (of the array $1) whose files are still wanted. */
   private static final Map<String, String> WANTED = Map.of(
       "assets", "SELECT t.id FROM unnest($1::uuid[]) AS t(id) WHERE EXISTS (SELECT 1 FROM assets a WHERE a.id = t.id)",
-      "transcripts", """
-          SELECT t.id FROM unnest($1::uuid[]) AS t(id)
-          WHERE EXISTS (SELECT 1 FROM transcripts r WHERE r.job_id = t.id)
-             OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.id AND j.state IN ('queued', 'running'))""",
-      "renders", """
-          SELECT t.id FROM unnest($1::uuid[]) AS t(id)
-          WHERE EXISTS (SELECT 1 FROM renders r WHERE r.job_id = t.id)
-             OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.id AND j.state IN ('queued', 'running'))""");
+      "transcripts", resultWanted("transcripts"),
+      "renders", resultWanted("renders"));
+
+  /** A job's output files are wanted while its result row names them or the job may still write one. */
+  private static String resultWanted(String resultTable) {
+    return """
+        SELECT t.id FROM unnest($1::uuid[]) AS t(id)
+        WHERE EXISTS (SELECT 1 FROM %s r WHERE r.job_id = t.id)
+           OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = t.id AND j.state IN ('queued', 'running'))""".formatted(resultTable);
+  }
 
   private static final int PAGE = 1000;
 
