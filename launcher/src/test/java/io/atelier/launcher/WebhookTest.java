@@ -5,13 +5,17 @@ import static io.atelier.launcher.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atelier.embedded.FreePorts;
+import io.atelier.storage.ObjectStorage;
+import io.atelier.storage.S3Config;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,7 +78,7 @@ class WebhookTest {
   }
 
   @Test
-  void aCancelledJobsWebhookHearsOfItsCancellation() throws Exception {
+  void aFailedJobsWebhookHearsOfItsFailure() throws Exception {
     TestMesh mesh = TestMesh.get();
     ApiClient api = mesh.client(mesh.projectA.apiKey());
     List<String> types = new CopyOnWriteArrayList<>();
@@ -83,21 +87,25 @@ class WebhookTest {
       types.add(new JsonObject(body.toString()).getString("type"));
       request.response().setStatusCode(204).end();
     })).listen(port, "127.0.0.1"));
+    ObjectStorage storage = ObjectStorage.create(mesh.clientVertx, S3Config.from(mesh.edgeConfig));
     try {
       String asset = api.uploadAsset(SpeechSamples.librivox().get(0).wav());
-      var response = api.submit(new JsonObject().put("type", "transcription").put("assetId", asset)
+      String key = await(mesh.pool.preparedQuery("SELECT storage_key FROM assets WHERE id = $1")
+          .execute(Tuple.of(UUID.fromString(asset)))).iterator().next().getString("storage_key");
+      // The recording is gone from storage: the job fails, and that end is written by another path than a
+      // success; it must reach the webhook too.
+      await(storage.delete(key));
+      var response = api.submit(new JsonObject().put("type", "transcription").put("assetId", asset).put("maxAttempts", 1)
           .put("webhook", new JsonObject().put("url", "http://127.0.0.1:" + port + "/hooks/atelier")));
       String job = response.bodyAsJsonObject().getString("id");
-      // Queued or already running, the job ends cancelled; either way the end is written by another path than a
-      // success, and it must reach the webhook too.
-      assertThat(await(api.post("/v1/jobs/" + job + "/cancel").send()).statusCode()).isEqualTo(202);
-      assertThat(api.awaitFinished(job, Duration.ofSeconds(60)).getString("state")).isEqualTo("cancelled");
+      assertThat(api.awaitFinished(job, Duration.ofSeconds(60)).getString("state")).isEqualTo("failed");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!types.contains("job.cancelled") && System.nanoTime() < deadline) {
+      while (!types.contains("job.failed") && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
-      assertThat(types).contains("job.queued", "job.cancelled");
+      assertThat(types).contains("job.queued", "job.running", "job.failed");
     } finally {
+      storage.close();
       await(receiver.close());
     }
   }
