@@ -83,14 +83,15 @@ class OrphanedFilesTest {
     assertThat(await(storage.exists(notTheMeshs))).isTrue();
     assertThat(await(storage.exists(uploaded))).isTrue();
     // The running job above has no worker: end it, so that no other test counts it as in flight.
-    await(mesh.pool.preparedQuery("UPDATE jobs SET state = 'cancelled' WHERE id = $1").execute(Tuple.of(running)));
+    await(mesh.pool.preparedQuery("UPDATE jobs SET state = 'cancelled', finished_at = now() WHERE id = $1").execute(Tuple.of(running)));
   }
 
   private static UUID job(String asset, String state) {
     UUID id = UUID.randomUUID();
     await(mesh.pool.preparedQuery("""
-        INSERT INTO jobs (id, project_id, kind, state, asset_id, lease_expires_at, lease_owner)
-        VALUES ($1, $2, 'render', $3, $4, now() + interval '1 hour', 'elsewhere')""")
+        INSERT INTO jobs (id, project_id, kind, state, asset_id, lease_expires_at, lease_owner, finished_at)
+        VALUES ($1, $2, 'render', $3, $4, now() + interval '1 hour', 'elsewhere',
+                CASE WHEN $3 IN ('queued', 'running') THEN NULL ELSE now() END)""")
         .execute(Tuple.of(id, mesh.projectA.projectId(), state, UUID.fromString(asset))));
     return id;
   }

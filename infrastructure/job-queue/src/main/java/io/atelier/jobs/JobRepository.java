@@ -290,7 +290,7 @@ public final class JobRepository {
             UPDATE jobs SET published_at = now()
             WHERE id IN (
               SELECT id FROM jobs
-              WHERE kind = $1
+              WHERE kind = $1 AND finished_at IS NULL
                 AND ((state = 'queued' AND run_at <= now()
                       AND (published_at IS NULL OR published_at < now() - make_interval(secs => $2)))
                   OR (state = 'running' AND lease_expires_at < now()

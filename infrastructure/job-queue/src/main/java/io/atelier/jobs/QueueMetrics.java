@@ -64,7 +64,7 @@ public final class QueueMetrics {
                    count(*) FILTER (WHERE state = 'queued' AND run_at > now()) AS retrying,
                    coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE state = 'queued' AND run_at <= now())), 0)
                      AS oldest_due_seconds
-            FROM jobs WHERE state IN ('queued', 'running') GROUP BY kind""")
+            FROM jobs WHERE finished_at IS NULL GROUP BY kind""")
         .execute()
         .onSuccess(rows -> {
           snapshots.values().forEach(s -> s.set(new Snapshot(0, 0, 0, 0)));
