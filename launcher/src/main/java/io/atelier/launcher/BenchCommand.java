@@ -23,16 +23,13 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -83,20 +80,10 @@ final class BenchCommand implements Runnable {
       // One log line per job is right for operating a mesh, but would measure the console, not the engine.
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.atelier.jobs"))
           .setLevel(ch.qos.logback.classic.Level.WARN);
-      Path folder = Files.createTempDirectory("atelier-bench-");
-      EmbeddedServices services = EmbeddedServices.start(folder);
-      java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
-      Runnable cleanUp = () -> {
-        if (cleaned.compareAndSet(false, true)) {
-          services.close();
-          deleteTree(folder);
-        }
-      };
-      // Stopped mid-run (Ctrl-C, SIGTERM): the embedded servers stop and their folder (some 300 MB) goes too.
-      Thread onShutdown = new Thread(cleanUp, "atelier-bench-cleanup");
-      Runtime.getRuntime().addShutdownHook(onShutdown);
+      // Stopped mid-run too (Ctrl-C, SIGTERM), the embedded servers stop and their folder (some 300 MB) goes with them.
+      EmbeddedServices services = EmbeddedServices.startTemporary("atelier-bench-");
       try {
-        JsonObject config = EmbeddedMeshConfig.build(services, folder, 0, "bench", FreePorts.pick(), List.of());
+        JsonObject config = EmbeddedMeshConfig.build(services, services.folder(), 0, "bench", FreePorts.pick(), List.of());
         PostgresConfig postgres = PostgresConfig.from(config);
         Migrations.apply(postgres);
         Results atelier = runAtelier(new PostgresConfig(postgres.host(), postgres.port(), postgres.database(),
@@ -105,20 +92,7 @@ final class BenchCommand implements Runnable {
         print(atelier, bullmq);
         return 0;
       } finally {
-        cleanUp.run();
-        try {
-          Runtime.getRuntime().removeShutdownHook(onShutdown);
-        } catch (IllegalStateException shuttingDown) {
-          // Already running as the JVM stops: nothing left to unregister.
-        }
-      }
-    }
-
-    private static void deleteTree(Path folder) {
-      try (Stream<Path> paths = Files.walk(folder)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException | java.io.UncheckedIOException e) {
-        System.err.println("bench: could not delete " + folder + ": " + e);
+        services.close();
       }
     }
 

@@ -11,14 +11,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A two-node mesh on real embedded PostgreSQL, Redis and S3, shared by the tests of this JVM: node A runs the edge,
@@ -41,8 +38,9 @@ final class TestMesh {
   final ApiKeyRepository.NewProject projectB;
 
   private TestMesh() throws IOException {
-    folder = Files.createTempDirectory("atelier-test-");
-    services = EmbeddedServices.start(folder.resolve("services"));
+    // The nodes' folders are inside the services' one, which goes with them when they stop.
+    services = EmbeddedServices.startTemporary("atelier-test-");
+    folder = services.folder();
     int portA = FreePorts.pick();
     int portB = FreePorts.pick();
     edgePort = FreePorts.pick();
@@ -84,15 +82,6 @@ final class TestMesh {
       System.err.println("test mesh did not stop cleanly: " + e);
     } finally {
       services.close();
-      deleteTree(folder);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("could not delete " + root + ": " + e);
     }
   }
 }

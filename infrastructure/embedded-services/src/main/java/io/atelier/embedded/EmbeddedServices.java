@@ -30,6 +30,7 @@ public final class EmbeddedServices implements AutoCloseable {
   private final EmbeddedS3 s3;
   private final Thread shutdownHook;
   private volatile boolean closed;
+  private volatile boolean temporary;
 
   private EmbeddedServices(Path root, EmbeddedPostgres postgres, EmbeddedRedis redis, EmbeddedS3 s3) {
     this.root = root;
@@ -40,6 +41,32 @@ public final class EmbeddedServices implements AutoCloseable {
     // A JVM that exits without calling close() must not leave servers behind.
     this.shutdownHook = new Thread(this::stopAll, "embedded-services-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * Starts the servers in a new folder under the system's temporary folder, which goes with them when they stop
+   * (closed, or the JVM exits): for tests and benchmarks, which would otherwise leave some 160 MB behind per run.
+   */
+  public static EmbeddedServices startTemporary(String prefix) {
+    Path folder;
+    try {
+      folder = Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException("no temporary folder for the embedded services", e);
+    }
+    try {
+      EmbeddedServices services = start(folder);
+      services.temporary = true;
+      return services;
+    } catch (RuntimeException e) {
+      deleteTree(folder);
+      throw e;
+    }
+  }
+
+  /** The folder that holds the servers' files. */
+  public Path folder() {
+    return root;
   }
 
   /** Starts all three servers in parallel; data in {@code folder} survives a restart on the same folder. */
@@ -131,7 +158,39 @@ public final class EmbeddedServices implements AutoCloseable {
     s3.close();
     redis.close();
     closeQuietly(postgres);
+    if (temporary) {
+      deleteTree(root);
+    }
     LOG.info("embedded services stopped");
+  }
+
+  /** Deletes the folder and everything in it, carrying on past files that vanish or refuse meanwhile. */
+  static void deleteTree(Path folder) {
+    try {
+      Files.walkFileTree(folder, new java.nio.file.SimpleFileVisitor<>() {
+        @Override
+        public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+          file.toFile().delete();
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) {
+          dir.toFile().delete();
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", folder, e.toString());
+    }
+    if (Files.exists(folder)) {
+      LOG.warn("could not delete all of {}", folder);
+    }
   }
 
   private static void closeQuietly(EmbeddedPostgres postgres) {

@@ -21,8 +21,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +53,7 @@ class JobWorkerTest {
 
   @BeforeAll
   static void startServices() throws Exception {
-    services = EmbeddedServices.start(Files.createTempDirectory("atelier-jobs-test-"));
+    services = EmbeddedServices.startTemporary("atelier-jobs-test-");
     var pg = services.postgres();
     PostgresConfig config = new PostgresConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 4);
     Migrations.apply(config);

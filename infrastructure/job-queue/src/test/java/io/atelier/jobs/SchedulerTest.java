@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +30,7 @@ class SchedulerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    services = EmbeddedServices.start(Files.createTempDirectory("atelier-scheduler-test-"));
+    services = EmbeddedServices.startTemporary("atelier-scheduler-test-");
     var pg = services.postgres();
     postgres = new PostgresConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 4);
     Migrations.apply(postgres);
