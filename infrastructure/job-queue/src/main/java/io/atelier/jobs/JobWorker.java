@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p>An entry is acknowledged once the job's outcome is committed; if PostgreSQL cannot be reached the entry stays
  * pending and comes back after the lease.
  *
- * <p>Throughput: entries are read as many at a time as there are free slots, their attempts start in one statement,
+ * <p>Throughput: the worker reads up to {@code concurrency} entries ahead of its free slots, so a slot that frees
+ * starts its next job without first waiting for Redis; only the entries are held ahead (pending in the group, handed
+ * back when the worker stops), never more than {@code concurrency} jobs are started. Attempts start in one statement,
  * plain successes finish together and acknowledgements go together ({@link GroupCommit}), and one timer renews
  * every running job's lease in one statement. A busy worker so makes a few round trips per batch, not per job.
  */
@@ -81,9 +83,18 @@ public final class JobWorker {
   private RedisConnection readConnection;
   /** Entries taken from the stream whose job has not yet started or whose handler is still running. */
   private int inFlight;
+  /**
+   * Entries read ahead of a free slot: a slot that frees starts its next job at once instead of first waiting for a
+   * read. At most {@code concurrency} of them; only their stream entries are held (pending in the group), not their
+   * jobs, which start in PostgreSQL when a slot takes them.
+   */
+  private final java.util.ArrayDeque<StreamEntry> readAhead = new java.util.ArrayDeque<>();
   /** Jobs whose handler is done and whose outcome is being committed. */
   private int committing;
-  private Promise<Void> slotFreed;
+  /** Hand-backs of read-ahead entries (on stop) not yet done. */
+  private int handingBack;
+  /** Completed when the read-ahead has room again: the fetch loop waits on it while it is full. */
+  private Promise<Void> roomFreed;
   private long lastClaimCheck;
   private long leaseTimer = -1;
 
@@ -136,6 +147,7 @@ public final class JobWorker {
     context.runOnContext(v -> {
       stopping.set(true);
       sweeper.stop();
+      handBack();
       // A read blocked in XREADGROUP ends when its connection does.
       dropReadConnection();
       wakeFetcher();
@@ -158,16 +170,19 @@ public final class JobWorker {
             ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
-  /** The fetch loop: reads as many entries as there are free slots, hands them on, and reads again. */
+  /**
+   * The fetch loop: fills the read-ahead up to {@code concurrency} entries, hands entries to free slots, and reads
+   * again.
+   */
   private void fetch() {
     if (stopping.get()) {
       fetchingStopped.tryComplete();
       return;
     }
-    int free = config.concurrency() - inFlight;
+    int free = config.concurrency() - readAhead.size();
     if (free <= 0) {
-      slotFreed = Promise.promise();
-      slotFreed.future().onComplete(v -> fetch());
+      roomFreed = Promise.promise();
+      roomFreed.future().onComplete(v -> fetch());
       return;
     }
     // Expired entries are looked for every half lease (and while some keep turning up), not before every read.
@@ -183,7 +198,14 @@ public final class JobWorker {
         .compose(claimed -> claimed.isEmpty() ? readNew(free) : Future.succeededFuture(claimed)))
         .onComplete(result -> {
           if (result.succeeded()) {
-            process(result.result());
+            if (stopping.get()) {
+              // Read while the worker stopped: handed back with the rest of the read-ahead.
+              readAhead.addAll(result.result());
+              handBack();
+            } else {
+              readAhead.addAll(result.result());
+              dispatch();
+            }
             fetch();
           } else if (stopping.get()) {
             fetch();
@@ -239,6 +261,51 @@ public final class JobWorker {
     if (connection != null) {
       connection.close();
     }
+  }
+
+  /** Hands read-ahead entries to the free slots. */
+  private void dispatch() {
+    int free = config.concurrency() - inFlight;
+    if (free <= 0 || readAhead.isEmpty() || stopping.get()) {
+      return;
+    }
+    List<StreamEntry> next = new ArrayList<>(Math.min(free, readAhead.size()));
+    while (next.size() < free && !readAhead.isEmpty()) {
+      next.add(readAhead.poll());
+    }
+    wakeFetcher();
+    process(next);
+  }
+
+  /**
+   * Gives the read-ahead's entries back to the stream when the worker stops: each is added again (for any worker to
+   * take now) and then acknowledged here. Should this fail, the entries stay pending and another worker takes them
+   * over after the lease; a job that ends up delivered twice runs once (duplicates are only acknowledged).
+   */
+  private void handBack() {
+    if (readAhead.isEmpty()) {
+      return;
+    }
+    List<StreamEntry> entries = List.copyOf(readAhead);
+    readAhead.clear();
+    List<Request> adds = new ArrayList<>(entries.size());
+    for (StreamEntry entry : entries) {
+      Request add = Request.cmd(Command.XADD).arg(kind.streamKey()).arg("*");
+      entry.fields().forEach((name, value) -> add.arg(name).arg(value));
+      adds.add(add);
+    }
+    Request ack = Request.cmd(Command.XACK).arg(kind.streamKey()).arg(kind.consumerGroup());
+    entries.forEach(e -> ack.arg(e.id()));
+    handingBack++;
+    onContext(redis.batch(adds).compose(added -> redis.send(ack)))
+        .onComplete(result -> {
+          handingBack--;
+          if (result.failed()) {
+            LOG.warn("worker={} could not hand back {} read-ahead entries (they are taken over after the lease): {}",
+                workerName, entries.size(), result.cause().toString());
+          }
+          checkDrained();
+        });
   }
 
   /** Starts attempts on the entries' jobs in one statement and runs the ones started. */
@@ -413,19 +480,19 @@ public final class JobWorker {
 
   private void release(int slots) {
     inFlight -= slots;
-    wakeFetcher();
+    dispatch();
     checkDrained();
   }
 
   private void checkDrained() {
-    if (stopping.get() && inFlight == 0 && committing == 0) {
+    if (stopping.get() && inFlight == 0 && committing == 0 && handingBack == 0 && readAhead.isEmpty()) {
       drained.tryComplete();
     }
   }
 
   private void wakeFetcher() {
-    Promise<Void> waiting = slotFreed;
-    slotFreed = null;
+    Promise<Void> waiting = roomFreed;
+    roomFreed = null;
     if (waiting != null) {
       waiting.complete();
     }

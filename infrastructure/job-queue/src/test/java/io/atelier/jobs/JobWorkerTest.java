@@ -289,6 +289,42 @@ class JobWorkerTest {
   }
 
   @Test
+  void aStoppingWorkerHandsBackTheEntriesItReadAheadSoAnotherWorkerRunsThemWithoutWaitingForTheLease() {
+    // A long lease: an entry left pending by the stopped worker would only come back after 60 s, past awaitState's
+    // deadline.
+    Duration lease = Duration.ofSeconds(60);
+    WorkerConfig oneSlot = new WorkerConfig(1, lease, Duration.ofMillis(200), FAST_RETRY, Duration.ofMillis(200),
+        Duration.ofSeconds(120));
+    java.util.Map<UUID, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
+    JobHandler slow = (job, control) -> {
+      runs.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
+      Promise<JobHandler.ResultWriter> done = Promise.promise();
+      vertx.setTimer(1_500, t -> done.complete(JobHandler.ResultWriter.NONE));
+      return done.future();
+    };
+    JobWorker first = new JobWorker(vertx, redis, jobs, KIND, JobWorker.uniqueWorkerName("test"), oneSlot, slow);
+    await(first.start());
+    List<Job> submitted = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      submitted.add(await(queue.submit(project, KIND, asset, new JsonObject())));
+    }
+    // One job in the worker's only slot and one read ahead: both entries pending with it.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (await(redis.send(Request.cmd(Command.XPENDING).arg(KIND.streamKey()).arg(KIND.consumerGroup())))
+        .get(0).toLong() < 2) {
+      assertThat(System.nanoTime()).as("the worker reads one entry ahead").isLessThan(deadline);
+      sleep(20);
+    }
+    await(first.stop());
+    start(lease, slow, oneSlot);
+    for (Job job : submitted) {
+      assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(1);
+      assertThat(runs.get(job.id())).hasValue(1);
+    }
+    awaitNoPendingEntries();
+  }
+
+  @Test
   void aNonRetryableFailureEndsTheJobAtOnceWithItsReason() {
     start(Duration.ofSeconds(5), (job, control) -> Future.failedFuture(new JobFailedException(ErrorCode.CORRUPT_MEDIA, "cannot decode")));
     Job corrupt = await(queue.submit(project, KIND, asset, new JsonObject()));
