@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>An entry is acknowledged once the job's outcome is committed; if PostgreSQL cannot be reached the entry stays
  * pending and comes back after the lease.
  *
- * <p>Throughput: the worker reads up to {@code concurrency} entries ahead of its free slots, so a slot that frees
- * starts its next job without first waiting for Redis; only the entries are held ahead (pending in the group, handed
- * back when the worker stops), never more than {@code concurrency} jobs are started. Attempts start in one statement,
+ * <p>Throughput: while its jobs are short, the worker reads up to {@code concurrency} entries ahead of its free slots,
+ * so a slot that frees starts its next job without first waiting for Redis; only the entries are held ahead (pending
+ * in the group, handed back when the worker stops), never more than {@code concurrency} jobs are started. Behind
+ * long jobs it reads only for free slots, so that no entry waits here while another worker could run it. Attempts start in one statement,
  * plain successes finish together and acknowledgements go together ({@link GroupCommit}), and one timer renews
  * every running job's lease in one statement. A busy worker so makes a few round trips per batch, not per job.
  */
@@ -58,6 +59,8 @@ public final class JobWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
   private static final java.util.random.RandomGenerator RANDOM = new java.util.SplittableRandom();
+  /** Jobs that run shorter than this on average are read ahead; until the first one ends, a kind counts as long. */
+  static final long READ_AHEAD_BELOW_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Vertx vertx;
   private final Redis redis;
@@ -86,9 +89,14 @@ public final class JobWorker {
   /**
    * Entries read ahead of a free slot: a slot that frees starts its next job at once instead of first waiting for a
    * read. At most {@code concurrency} of them; only their stream entries are held (pending in the group), not their
-   * jobs, which start in PostgreSQL when a slot takes them.
+   * jobs, which start in PostgreSQL when a slot takes them. Also entries read for free slots, until handed to them.
    */
   private final java.util.ArrayDeque<StreamEntry> readAhead = new java.util.ArrayDeque<>();
+  /**
+   * Recent handler run time (a moving average). The worker reads ahead only while its jobs are short: an entry held
+   * behind long jobs would wait for them while another worker could run it now.
+   */
+  private long recentRunNanos = READ_AHEAD_BELOW_NANOS + 1;
   /** Jobs whose handler is done and whose outcome is being committed. */
   private int committing;
   /** Hand-backs of read-ahead entries (on stop) not yet done. */
@@ -171,15 +179,16 @@ public final class JobWorker {
   }
 
   /**
-   * The fetch loop: fills the read-ahead up to {@code concurrency} entries, hands entries to free slots, and reads
-   * again.
+   * The fetch loop: reads entries for the free slots (and, while jobs are short, up to {@code concurrency} more to
+   * read ahead), hands them to the slots, and reads again.
    */
   private void fetch() {
     if (stopping.get()) {
       fetchingStopped.tryComplete();
       return;
     }
-    int free = config.concurrency() - readAhead.size();
+    int ahead = recentRunNanos < READ_AHEAD_BELOW_NANOS ? config.concurrency() : 0;
+    int free = config.concurrency() - inFlight + ahead - readAhead.size();
     if (free <= 0) {
       roomFreed = Promise.promise();
       roomFreed.future().onComplete(v -> fetch());
@@ -374,6 +383,7 @@ public final class JobWorker {
     onContext(outcome)
         .transform(result -> {
           // The handler is done, so its slot is free while the outcome commits (together with others').
+          recentRunNanos += (System.nanoTime() - runningJob.startedNanos() - recentRunNanos) / 4;
           committing++;
           release(1);
           return finish(runningJob, result);
@@ -481,6 +491,7 @@ public final class JobWorker {
   private void release(int slots) {
     inFlight -= slots;
     dispatch();
+    wakeFetcher();
     checkDrained();
   }
 

@@ -288,6 +288,20 @@ class JobWorkerTest {
     assertThat(runs).hasValue(1);
   }
 
+  /** Runs each job for its {@code millis} parameter, counting its runs. */
+  private JobHandler timed(java.util.Map<UUID, AtomicInteger> runs) {
+    return (job, control) -> {
+      runs.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
+      Promise<JobHandler.ResultWriter> done = Promise.promise();
+      vertx.setTimer(Math.max(1, job.params().getLong("millis", 0L)), t -> done.complete(JobHandler.ResultWriter.NONE));
+      return done.future();
+    };
+  }
+
+  private static JsonObject lasting(long millis) {
+    return new JsonObject().put("millis", millis);
+  }
+
   @Test
   void aStoppingWorkerHandsBackTheEntriesItReadAheadSoAnotherWorkerRunsThemWithoutWaitingForTheLease() {
     // A long lease: an entry left pending by the stopped worker would only come back after 60 s, past awaitState's
@@ -296,17 +310,14 @@ class JobWorkerTest {
     WorkerConfig oneSlot = new WorkerConfig(1, lease, Duration.ofMillis(200), FAST_RETRY, Duration.ofMillis(200),
         Duration.ofSeconds(120));
     java.util.Map<UUID, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
-    JobHandler slow = (job, control) -> {
-      runs.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
-      Promise<JobHandler.ResultWriter> done = Promise.promise();
-      vertx.setTimer(1_500, t -> done.complete(JobHandler.ResultWriter.NONE));
-      return done.future();
-    };
-    JobWorker first = new JobWorker(vertx, redis, jobs, KIND, JobWorker.uniqueWorkerName("test"), oneSlot, slow);
+    JobWorker first = new JobWorker(vertx, redis, jobs, KIND, JobWorker.uniqueWorkerName("test"), oneSlot, timed(runs));
     await(first.start());
+    // A short job first: the worker reads ahead once its jobs have shown to be short.
+    Job shortOne = await(queue.submit(project, KIND, asset, lasting(1)));
+    awaitState(shortOne.id(), JobState.SUCCEEDED);
     List<Job> submitted = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      submitted.add(await(queue.submit(project, KIND, asset, new JsonObject())));
+      submitted.add(await(queue.submit(project, KIND, asset, lasting(1_500))));
     }
     // One job in the worker's only slot and one read ahead: both entries pending with it.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -316,12 +327,30 @@ class JobWorkerTest {
       sleep(20);
     }
     await(first.stop());
-    start(lease, slow, oneSlot);
+    start(lease, timed(runs), oneSlot);
     for (Job job : submitted) {
       assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(1);
       assertThat(runs.get(job.id())).hasValue(1);
     }
     awaitNoPendingEntries();
+  }
+
+  @Test
+  void aWorkerBusyWithLongJobsLeavesTheNextEntryToAnIdleWorker() {
+    WorkerConfig oneSlot = new WorkerConfig(1, Duration.ofSeconds(30), Duration.ofMillis(200), FAST_RETRY,
+        Duration.ofMillis(200), Duration.ofSeconds(60));
+    java.util.Map<UUID, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
+    start(Duration.ofSeconds(30), timed(runs), oneSlot);
+    Job longOne = await(queue.submit(project, KIND, asset, lasting(4_000)));
+    awaitState(longOne.id(), JobState.RUNNING);
+    Job next = await(queue.submit(project, KIND, asset, lasting(1)));
+    // Given time to read it, the busy worker must not take the entry for later.
+    sleep(500);
+    start(Duration.ofSeconds(30), timed(runs), oneSlot);
+    awaitState(next.id(), JobState.SUCCEEDED);
+    assertThat(await(jobs.find(project, longOne.id())).orElseThrow().state())
+        .as("the short job ran on the idle worker while the long one still ran").isEqualTo(JobState.RUNNING);
+    awaitState(longOne.id(), JobState.SUCCEEDED);
   }
 
   @Test
