@@ -48,14 +48,17 @@ final class BenchCommand implements Runnable {
           + "change committed), then the same through BullMQ on the same Redis: jobs/s and queue latency p50/p99."})
   static final class Jobs implements Callable<Integer> {
 
-    @Option(names = "--jobs", defaultValue = "20000", description = "Jobs per measured run (default: ${DEFAULT-VALUE}).")
+    // Long enough (some ten seconds per engine here) that a noisy machine's hiccups average out.
+    @Option(names = "--jobs", defaultValue = "100000", description = "Jobs per measured run (default: ${DEFAULT-VALUE}).")
     int jobs;
 
     @Option(names = "--concurrency", defaultValue = "16", description = "Jobs run at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    // Both engines warm up alike; enough jobs that the JIT has compiled the hot path before the measured run.
-    @Option(names = "--warmup", defaultValue = "50000", description = "Jobs run first and not measured, long enough for both runtimes' compilers to settle (default: ${DEFAULT-VALUE}).")
+    // Both engines warm up alike; enough jobs that the JIT has compiled the hot path before the measured run. The
+    // JVM's C2 compiler keeps compiling for some 25 s after start (a third of the JVM's CPU 15 s in), so 50,000 left
+    // the first half of a short measured run still compiling.
+    @Option(names = "--warmup", defaultValue = "100000", description = "Jobs run first and not measured, long enough for both runtimes' compilers to settle (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--rate", defaultValue = "1000", description = "Jobs per second offered in the paced run, which "
