@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  * <p>Throughput: while its jobs are short, the worker reads up to {@code concurrency} entries ahead of its free slots,
  * so a slot that frees starts its next job without first waiting for Redis; only the entries are held ahead (pending
  * in the group, handed back when the worker stops), never more than {@code concurrency} jobs are started. Behind
- * long jobs it reads only for free slots, so that no entry waits here while another worker could run it. Attempts start in one statement,
- * plain successes finish together and acknowledgements go together ({@link GroupCommit}), and one timer renews
- * every running job's lease in one statement. A busy worker so makes a few round trips per batch, not per job.
+ * long jobs it reads only for free slots, so that no entry waits here while another worker could run it. Attempts
+ * start in one statement, plain successes finish together and acknowledgements go together ({@link GroupCommit}),
+ * and one timer renews every running job's lease in one statement. A busy worker so makes a few round trips per
+ * batch, not per job.
  */
 public final class JobWorker {
 
@@ -207,12 +208,11 @@ public final class JobWorker {
         .compose(claimed -> claimed.isEmpty() ? readNew(free) : Future.succeededFuture(claimed)))
         .onComplete(result -> {
           if (result.succeeded()) {
+            readAhead.addAll(result.result());
             if (stopping.get()) {
               // Read while the worker stopped: handed back with the rest of the read-ahead.
-              readAhead.addAll(result.result());
               handBack();
             } else {
-              readAhead.addAll(result.result());
               dispatch();
             }
             fetch();
