@@ -218,6 +218,39 @@ class PipelineTest {
   }
 
   @Test
+  void aPipelinesIdempotencyKeyIsAnsweredFromRedisAndFromPostgresAlike() throws Exception {
+    String asset = api.uploadAsset(SpeechSamples.librivox().get(4).wav());
+    JsonObject body = new JsonObject().put("assetId", asset).put("steps", new JsonArray().add("render"));
+    String key = "pipeline-" + UUID.randomUUID();
+    HttpResponse<Buffer> first = await(api.post("/v1/pipelines").putHeader("Idempotency-Key", key).sendJsonObject(body));
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(202);
+    String id = first.bodyAsJsonObject().getString("id");
+    String cacheKey = "atelier:idempotency:" + mesh.projectA.projectId() + ":" + key;
+    io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(mesh.clientVertx, mesh.services.redisUri());
+    try {
+      // The key's row gone from PostgreSQL (as when it expires there first): the cache alone still answers.
+      await(mesh.pool.preparedQuery("DELETE FROM idempotency_keys WHERE project_id = $1 AND key = $2")
+          .execute(Tuple.of(mesh.projectA.projectId(), key)));
+      HttpResponse<Buffer> fromRedis = await(api.post("/v1/pipelines").putHeader("Idempotency-Key", key).sendJsonObject(body));
+      assertThat(fromRedis.getHeader("Idempotent-Replayed")).isEqualTo("true");
+      assertThat(fromRedis.bodyAsJsonObject().getString("id")).isEqualTo(id);
+      assertProblem(await(api.post("/v1/pipelines").putHeader("Idempotency-Key", key)
+          .sendJsonObject(body.copy().put("steps", new JsonArray().add("transcription")))), 409);
+      // And the other way round: a second key, forgotten by Redis, is found in PostgreSQL.
+      String other = key + "-b";
+      String otherId = await(api.post("/v1/pipelines").putHeader("Idempotency-Key", other).sendJsonObject(body))
+          .bodyAsJsonObject().getString("id");
+      await(redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL).arg(cacheKey + "-b")));
+      HttpResponse<Buffer> fromPostgres = await(api.post("/v1/pipelines").putHeader("Idempotency-Key", other).sendJsonObject(body));
+      assertThat(fromPostgres.getHeader("Idempotent-Replayed")).isEqualTo("true");
+      assertThat(fromPostgres.bodyAsJsonObject().getString("id")).isEqualTo(otherId);
+    } finally {
+      redis.close();
+    }
+    awaitPipeline(id, p -> p.getString("state").equals("succeeded"));
+  }
+
+  @Test
   void badPipelineRequestsAreRefusedNamingTheField() throws Exception {
     String asset = api.uploadAsset(SpeechSamples.librivox().get(4).wav());
     assertThat(field(new JsonObject().put("steps", new JsonArray().add("render")))).isEqualTo("assetId");

@@ -60,16 +60,25 @@ public final class JobQueue {
           .map(job -> new Submitted(job, false));
     }
     byte[] hash = submission.requestHash();
-    String cacheKey = "atelier:idempotency:" + submission.projectId() + ":" + submission.idempotencyKey();
-    return cachedJobId(cacheKey, hash, submission.idempotencyKey())
+    return cachedJobId(submission.projectId(), submission.idempotencyKey(), hash)
         .compose(cached -> cached.isPresent()
             ? jobs.find(submission.projectId(), cached.get()).compose(job -> job
                 .map(j -> Future.succeededFuture(new Submitted(j, true)))
                 .orElseGet(() -> submitOnce(submission, hash)))
             : submitOnce(submission, hash))
-        .onSuccess(submitted -> redis.send(Request.cmd(Command.SET).arg(cacheKey)
-                .arg(HexFormat.of().formatHex(hash) + ":" + submitted.job().id()).arg("EX").arg(IDEMPOTENCY_CACHE_SECONDS))
-            .onFailure(e -> LOG.debug("idempotency key not cached: {}", e.toString())));
+        .onSuccess(submitted -> cacheKey(submission.projectId(), submission.idempotencyKey(), hash,
+            submitted.job().id()));
+  }
+
+  /** Caches an idempotency key (a day), naming its request's hash and the job it made; a failure is only logged. */
+  void cacheKey(UUID projectId, String key, byte[] hash, UUID jobId) {
+    redis.send(Request.cmd(Command.SET).arg(cacheKeyOf(projectId, key))
+            .arg(HexFormat.of().formatHex(hash) + ":" + jobId).arg("EX").arg(IDEMPOTENCY_CACHE_SECONDS))
+        .onFailure(e -> LOG.debug("idempotency key not cached: {}", e.toString()));
+  }
+
+  private static String cacheKeyOf(UUID projectId, String key) {
+    return "atelier:idempotency:" + projectId + ":" + key;
   }
 
   /**
@@ -100,9 +109,12 @@ public final class JobQueue {
             "idempotency key names missing job " + keyed.jobId())), true));
   }
 
-  /** The job id cached for the key; fails with a conflict when the cached request differs. Redis errors count as a miss. */
-  private Future<java.util.Optional<UUID>> cachedJobId(String cacheKey, byte[] hash, String key) {
-    return redis.send(Request.cmd(Command.GET).arg(cacheKey))
+  /**
+   * The job id cached for the key (for a pipeline: its first step's job); fails with a conflict when the cached
+   * request differs. Redis errors count as a miss.
+   */
+  Future<java.util.Optional<UUID>> cachedJobId(UUID projectId, String key, byte[] hash) {
+    return redis.send(Request.cmd(Command.GET).arg(cacheKeyOf(projectId, key)))
         .map(value -> {
           if (value == null) {
             return java.util.Optional.<UUID>empty();

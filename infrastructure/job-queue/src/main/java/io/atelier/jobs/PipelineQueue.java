@@ -47,9 +47,25 @@ public final class PipelineQueue {
 
   /**
    * Submits a pipeline. With an idempotency key, a repeated request returns the first one's pipeline, and the key
-   * reused with a different request fails with {@link IdempotencyConflictException}.
+   * reused with a different request fails with {@link IdempotencyConflictException}. Keys live in PostgreSQL (the
+   * truth, committed with the pipeline) and are cached in Redis for a day, as jobs' keys are.
    */
   public Future<Submitted> submit(PipelineSubmission submission) {
+    if (submission.idempotencyKey() == null) {
+      return submitOnce(submission);
+    }
+    byte[] hash = submission.requestHash();
+    return queue.cachedJobId(submission.projectId(), submission.idempotencyKey(), hash)
+        .compose(cached -> cached.isPresent()
+            ? pipelines.findByFirstJob(submission.projectId(), cached.get()).compose(found -> found
+                .map(p -> Future.succeededFuture(new Submitted(p, true)))
+                .orElseGet(() -> submitOnce(submission)))
+            : submitOnce(submission))
+        .onSuccess(submitted -> queue.cacheKey(submission.projectId(), submission.idempotencyKey(), hash,
+            submitted.pipeline().jobs().get(0).id()));
+  }
+
+  private Future<Submitted> submitOnce(PipelineSubmission submission) {
     UUID pipelineId = UUID.randomUUID();
     UUID firstJobId = JobQueue.newJobId();
     byte[] hash = submission.idempotencyKey() == null ? null : submission.requestHash();
