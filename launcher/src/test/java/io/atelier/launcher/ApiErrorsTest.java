@@ -134,6 +134,24 @@ class ApiErrorsTest {
   }
 
   @Test
+  void aRendersBadParamsAreRefusedAtSubmissionNamingTheParam() {
+    JsonObject render = new JsonObject().put("type", "render").put("assetId", assetOfA);
+    assertThat(field(render.copy().put("params", new JsonObject().put("width", 10)))).isEqualTo("params.width");
+    assertThat(field(render.copy().put("params", new JsonObject().put("width", "800")))).isEqualTo("params.width");
+    assertThat(field(render.copy().put("params", new JsonObject().put("height", 5000)))).isEqualTo("params.height");
+    assertThat(field(render.copy().put("params", new JsonObject().put("color", "blue")))).isEqualTo("params.color");
+    JsonObject problem = assertProblem(projectA.submit(render.copy().put("params", new JsonObject().put("width", 1))), 400);
+    assertThat(problem.getString("detail")).isEqualTo("params.width must be a whole number from 64 to 4096");
+    HttpResponse<Buffer> good = projectA.submit(render.copy()
+        .put("params", new JsonObject().put("width", 800).put("color", "#112233")));
+    assertThat(good.statusCode()).isEqualTo(202);
+    // No node of the test mesh renders until a test deploys it: the job must not linger for others to count.
+    HttpResponse<Buffer> cancelled = await(projectA.post("/v1/jobs/" + good.bodyAsJsonObject().getString("id") + "/cancel")
+        .send());
+    assertThat(cancelled.bodyAsJsonObject().getString("state")).as(cancelled.bodyAsString()).isEqualTo("cancelled");
+  }
+
+  @Test
   void aJobBodyOverTheSizeLimitIsRejected() {
     String huge = "{\"type\":\"transcription\",\"assetId\":\"" + assetOfA + "\",\"params\":{\"pad\":\""
         + "x".repeat(100_000) + "\"}}";

@@ -265,6 +265,9 @@ class PipelineTest {
         .add(new JsonObject().put("type", "render").put("maxAttempts", 0))))).isEqualTo("steps[0].maxAttempts");
     assertThat(field(new JsonObject().put("assetId", asset).put("steps", new JsonArray()
         .add(new JsonObject().put("type", "render").put("params", "wide"))))).isEqualTo("steps[0].params");
+    assertThat(field(new JsonObject().put("assetId", asset).put("steps", new JsonArray().add("transcription")
+        .add(new JsonObject().put("type", "render").put("params", new JsonObject().put("color", "red"))))))
+        .isEqualTo("steps[1].params.color");
     assertProblem(submit(new JsonObject().put("assetId", UUID.randomUUID().toString())
         .put("steps", new JsonArray().add("render"))), 404);
     assertProblem(await(api.get("/v1/pipelines/" + UUID.randomUUID()).send()), 404);

@@ -1,6 +1,7 @@
 package io.atelier.edge;
 
 import io.atelier.contracts.JobKind;
+import io.atelier.contracts.WaveformSpec;
 import io.atelier.database.AssetRepository;
 import io.atelier.jobs.IdempotencyConflictException;
 import io.atelier.jobs.Job;
@@ -93,6 +94,7 @@ final class JobRoutes {
     if (params != null && !(params instanceof JsonObject)) {
       throw Problem.invalidField("params", "field 'params' must be an object");
     }
+    checkParams(kind, params == null ? new JsonObject() : (JsonObject) params, "params");
     Object maxAttempts = body.getValue("maxAttempts");
     int attempts = kind.defaultMaxAttempts();
     if (maxAttempts != null) {
@@ -104,6 +106,20 @@ final class JobRoutes {
     }
     return new JobRequest(kind, asset, params == null ? new JsonObject() : (JsonObject) params, attempts,
         webhookUrl(body.getValue("webhook")));
+  }
+
+  /**
+   * Checks the params of the kinds whose params have rules (a render's image), so that a bad one is refused now,
+   * naming it, instead of failing the job later.
+   */
+  static void checkParams(JobKind kind, JsonObject params, String field) {
+    if (kind == JobKind.RENDER) {
+      try {
+        WaveformSpec.from(params);
+      } catch (WaveformSpec.InvalidParamException invalid) {
+        throw Problem.invalidField(field + "." + invalid.field(), field + "." + invalid.field() + " " + invalid.rule());
+      }
+    }
   }
 
   /** The optional {@code webhook: {"url": ...}}: an absolute http(s) URL. */

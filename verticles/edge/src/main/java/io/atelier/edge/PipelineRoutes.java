@@ -103,6 +103,7 @@ final class PipelineRoutes {
     if (params != null && !(params instanceof JsonObject)) {
       throw Problem.invalidField(field + ".params", field + ".params must be an object");
     }
+    JobRoutes.checkParams(kind, params == null ? new JsonObject() : (JsonObject) params, field + ".params");
     Object maxAttempts = step.getValue("maxAttempts");
     int attempts = kind.defaultMaxAttempts();
     if (maxAttempts != null) {

@@ -1,6 +1,7 @@
 package io.atelier.render;
 
 import io.atelier.contracts.ErrorCode;
+import io.atelier.contracts.WaveformSpec;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.RenderRepository;
 import io.atelier.jobs.AttemptScratch;

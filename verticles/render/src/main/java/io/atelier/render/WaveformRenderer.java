@@ -1,6 +1,7 @@
 package io.atelier.render;
 
 import io.atelier.contracts.ErrorCode;
+import io.atelier.contracts.WaveformSpec;
 import io.atelier.jobs.JobControl;
 import io.atelier.jobs.JobFailedException;
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class WaveformRenderer {
   Path render(Path media, Path target, WaveformSpec spec, JobControl control) throws IOException, InterruptedException {
     Path errors = Files.createTempFile(target.getParent(), "ffmpeg-", ".log");
     Process process = new ProcessBuilder(List.of(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
-        "-i", media.toString(), "-filter_complex", spec.filter(), "-frames:v", "1", "-y", target.toString()))
+        "-i", media.toString(), "-filter_complex", filter(spec), "-frames:v", "1", "-y", target.toString()))
         .redirectError(errors.toFile())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
@@ -58,5 +59,11 @@ final class WaveformRenderer {
     String[] lines = log.split("\n");
     String last = lines[lines.length - 1].strip();
     return last.length() > 300 ? last.substring(0, 300) : last;
+  }
+
+  /** The ffmpeg filter drawing the whole file's first audio stream as one image. */
+  static String filter(WaveformSpec spec) {
+    return "[0:a:0]aformat=channel_layouts=mono,showwavespic=s=" + spec.width() + "x" + spec.height() + ":colors="
+        + spec.color();
   }
 }
