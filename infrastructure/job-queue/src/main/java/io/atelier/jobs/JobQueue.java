@@ -60,18 +60,30 @@ public final class JobQueue {
           .map(job -> new Submitted(job, false));
     }
     byte[] hash = submission.requestHash();
-    return cachedJobId(submission.projectId(), submission.idempotencyKey(), hash)
-        .compose(cached -> cached.isPresent()
-            ? jobs.find(submission.projectId(), cached.get()).compose(job -> job
-                .map(j -> Future.succeededFuture(new Submitted(j, true)))
-                .orElseGet(() -> submitOnce(submission, hash)))
-            : submitOnce(submission, hash))
-        .onSuccess(submitted -> cacheKey(submission.projectId(), submission.idempotencyKey(), hash,
-            submitted.job().id()));
+    return keyed(submission.projectId(), submission.idempotencyKey(), hash,
+        jobId -> jobs.find(submission.projectId(), jobId).map(job -> job.map(j -> new Submitted(j, true))),
+        () -> submitOnce(submission, hash),
+        submitted -> submitted.job().id());
+  }
+
+  /**
+   * A submission under an idempotency key, for jobs and pipelines alike. When Redis has the key cached (naming the
+   * same request, or else this fails with a conflict), {@code replay} looks up what it made; when it is not cached or
+   * no longer found, {@code submitOnce} runs, which claims the key in PostgreSQL with its row. The key is then cached
+   * for a day, naming the job {@code jobIdOf} gives (a pipeline's: its first step's).
+   */
+  <T> Future<T> keyed(UUID projectId, String key, byte[] hash,
+                      java.util.function.Function<UUID, Future<java.util.Optional<T>>> replay,
+                      java.util.function.Supplier<Future<T>> submitOnce, java.util.function.Function<T, UUID> jobIdOf) {
+    return cachedJobId(projectId, key, hash)
+        .compose(cached -> cached.isEmpty() ? submitOnce.get()
+            : replay.apply(cached.get()).compose(found -> found.isPresent()
+                ? Future.succeededFuture(found.get()) : submitOnce.get()))
+        .onSuccess(result -> cacheKey(projectId, key, hash, jobIdOf.apply(result)));
   }
 
   /** Caches an idempotency key (a day), naming its request's hash and the job it made; a failure is only logged. */
-  void cacheKey(UUID projectId, String key, byte[] hash, UUID jobId) {
+  private void cacheKey(UUID projectId, String key, byte[] hash, UUID jobId) {
     redis.send(Request.cmd(Command.SET).arg(cacheKeyOf(projectId, key))
             .arg(HexFormat.of().formatHex(hash) + ":" + jobId).arg("EX").arg(IDEMPOTENCY_CACHE_SECONDS))
         .onFailure(e -> LOG.debug("idempotency key not cached: {}", e.toString()));
@@ -109,11 +121,8 @@ public final class JobQueue {
             "idempotency key names missing job " + keyed.jobId())), true));
   }
 
-  /**
-   * The job id cached for the key (for a pipeline: its first step's job); fails with a conflict when the cached
-   * request differs. Redis errors count as a miss.
-   */
-  Future<java.util.Optional<UUID>> cachedJobId(UUID projectId, String key, byte[] hash) {
+  /** The job id cached for the key; fails with a conflict when the cached request differs. Redis errors count as a miss. */
+  private Future<java.util.Optional<UUID>> cachedJobId(UUID projectId, String key, byte[] hash) {
     return redis.send(Request.cmd(Command.GET).arg(cacheKeyOf(projectId, key)))
         .map(value -> {
           if (value == null) {

@@ -54,15 +54,11 @@ public final class PipelineQueue {
     if (submission.idempotencyKey() == null) {
       return submitOnce(submission);
     }
-    byte[] hash = submission.requestHash();
-    return queue.cachedJobId(submission.projectId(), submission.idempotencyKey(), hash)
-        .compose(cached -> cached.isPresent()
-            ? pipelines.findByFirstJob(submission.projectId(), cached.get()).compose(found -> found
-                .map(p -> Future.succeededFuture(new Submitted(p, true)))
-                .orElseGet(() -> submitOnce(submission)))
-            : submitOnce(submission))
-        .onSuccess(submitted -> queue.cacheKey(submission.projectId(), submission.idempotencyKey(), hash,
-            submitted.pipeline().jobs().get(0).id()));
+    return queue.keyed(submission.projectId(), submission.idempotencyKey(), submission.requestHash(),
+        firstJobId -> pipelines.findByFirstJob(submission.projectId(), firstJobId)
+            .map(found -> found.map(p -> new Submitted(p, true))),
+        () -> submitOnce(submission),
+        submitted -> submitted.pipeline().jobs().get(0).id());
   }
 
   private Future<Submitted> submitOnce(PipelineSubmission submission) {
