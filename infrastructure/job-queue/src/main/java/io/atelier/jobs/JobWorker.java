@@ -113,6 +113,13 @@ public final class JobWorker {
   private record StreamEntry(String id, Map<String, String> fields) {
   }
 
+  /** The attempt is no longer its job's current one: its result is refused. */
+  private static final class StaleAttempt extends RuntimeException {
+    StaleAttempt() {
+      super("the attempt is no longer the job's current one", null, false, false);
+    }
+  }
+
   public JobWorker(Vertx vertx, Redis redis, JobRepository jobs, JobKind kind, String workerName,
                    WorkerConfig config, JobHandler handler) {
     this.vertx = vertx;
@@ -420,14 +427,20 @@ public final class JobWorker {
       JobHandler.ResultWriter writer = result.result();
       Future<Boolean> committed = writer == JobHandler.ResultWriter.NONE
           ? successes.submit(new JobRepository.Attempt(job.id(), job.attempts()))
-          : jobs.pool().withTransaction(tx -> writer.write(tx)
-              .compose(ignored -> JobRepository.markSucceeded(tx, job.id(), job.attempts())));
+          : jobs.pool().withTransaction(tx -> JobRepository.markSucceeded(tx, job.id(), job.attempts())
+                  // A stale attempt (its job taken over or cancelled) must not write: results are keyed by job id,
+                  // so its write would replace the current attempt's. Failing the transaction rolls it back.
+                  .compose(marked -> marked ? writer.write(tx).map(true) : Future.failedFuture(new StaleAttempt())))
+              .recover(e -> e instanceof StaleAttempt ? Future.succeededFuture(false) : Future.failedFuture(e));
       return onContext(committed)
           .onSuccess(marked -> {
             LOG.info("worker={} job={} succeeded in {} ms", workerName, job.id(),
                 (System.nanoTime() - runningJob.startedNanos()) / 1_000_000);
             if (marked) {
               publish(job, JobState.SUCCEEDED, null);
+            } else {
+              LOG.warn("worker={} job={} attempt={} result refused: the attempt is no longer the job's current one",
+                  workerName, job.id(), job.attempts());
             }
           })
           .compose(marked -> marked && job.pipelineId() != null ? publishNextStep(job) : Future.succeededFuture());

@@ -354,6 +354,83 @@ class JobWorkerTest {
   }
 
   @Test
+  void aStaleAttemptsResultIsRefusedOnceAnotherWorkerHasTakenTheJobOver() {
+    await(pool.query("""
+        CREATE TABLE IF NOT EXISTS test_results (job_id uuid PRIMARY KEY, attempt integer NOT NULL)""").execute());
+    Promise<Void> releaseFirst = Promise.promise();
+    AtomicInteger firstAttemptsDone = new AtomicInteger();
+    // The result is keyed by job id, as every real result is: an upsert that a stale attempt must never reach.
+    JobHandler handler = (job, control) -> {
+      JobHandler.ResultWriter writer = tx -> tx.preparedQuery("""
+              INSERT INTO test_results (job_id, attempt) VALUES ($1, $2)
+              ON CONFLICT (job_id) DO UPDATE SET attempt = EXCLUDED.attempt""")
+          .execute(Tuple.of(job.id(), job.attempts())).mapEmpty();
+      return job.attempts() == 1
+          ? releaseFirst.future().map(v -> {
+            firstAttemptsDone.incrementAndGet();
+            return writer;
+          })
+          : Future.succeededFuture(writer);
+    };
+    // Worker A renews its lease only every 10 s: the partition below happens between two renewals.
+    Duration longLease = Duration.ofSeconds(30);
+    start(longLease, handler, new WorkerConfig(1, longLease, Duration.ofMillis(200), FAST_RETRY,
+        Duration.ofMillis(200), Duration.ofSeconds(60)));
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    awaitState(job.id(), JobState.RUNNING);
+    // A is cut off (a long pause, a partition): its lease runs out while its handler still works.
+    await(pool.preparedQuery("UPDATE jobs SET lease_expires_at = now() - interval '1 millisecond' WHERE id = $1")
+        .execute(Tuple.of(job.id())));
+    start(Duration.ofSeconds(5), handler);
+    Job finished = awaitState(job.id(), JobState.SUCCEEDED);
+    assertThat(finished.attempts()).isEqualTo(2);
+
+    releaseFirst.complete();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (firstAttemptsDone.get() == 0) {
+      assertThat(System.nanoTime()).as("A's handler finishes").isLessThan(deadline);
+      sleep(20);
+    }
+    awaitNoPendingEntries();
+    assertThat(await(pool.preparedQuery("SELECT attempt FROM test_results WHERE job_id = $1")
+        .execute(Tuple.of(job.id()))).iterator().next().getInteger("attempt"))
+        .as("the result is B's: A's late result was refused").isEqualTo(2);
+    Job after = await(jobs.find(project, job.id())).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(after.attempts()).isEqualTo(2);
+    assertThat(attempts(job.id())).containsExactly("1:abandoned", "2:succeeded");
+    assertThat(count("SELECT count(*) FROM job_events WHERE job_id = $1 AND state = 'succeeded'", job.id()))
+        .as("one success in the log").isEqualTo(1);
+  }
+
+  @Test
+  void aWorkerNeverRunsMoreThanItsConcurrencyAtOnce() {
+    AtomicInteger inHandler = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    JobHandler counting = (job, control) -> {
+      peak.accumulateAndGet(inHandler.incrementAndGet(), Math::max);
+      Promise<JobHandler.ResultWriter> done = Promise.promise();
+      vertx.setTimer(Math.max(1, job.params().getLong("millis")), t -> {
+        inHandler.decrementAndGet();
+        done.complete(JobHandler.ResultWriter.NONE);
+      });
+      return done.future();
+    };
+    WorkerConfig three = new WorkerConfig(3, Duration.ofSeconds(10), Duration.ofMillis(200), FAST_RETRY,
+        Duration.ofMillis(200), Duration.ofSeconds(60));
+    start(Duration.ofSeconds(10), counting, three);
+    // Short jobs first, so the worker reads ahead, then long ones, so it reads only for free slots: both ways the
+    // worker holds more entries than slots at times, and neither may start more jobs than it has slots.
+    List<Job> submitted = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      submitted.add(await(queue.submit(project, KIND, asset, lasting(i < 40 ? 2 : 150))));
+    }
+    submitted.forEach(job -> awaitState(job.id(), JobState.SUCCEEDED));
+    assertThat(peak).as("jobs in the handler at once").hasValue(3);
+    awaitNoPendingEntries();
+  }
+
+  @Test
   void aNonRetryableFailureEndsTheJobAtOnceWithItsReason() {
     start(Duration.ofSeconds(5), (job, control) -> Future.failedFuture(new JobFailedException(ErrorCode.CORRUPT_MEDIA, "cannot decode")));
     Job corrupt = await(queue.submit(project, KIND, asset, new JsonObject()));
