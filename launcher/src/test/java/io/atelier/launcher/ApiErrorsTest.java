@@ -15,8 +15,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every way a request can be wrong gets a precise application/problem+json answer and changes nothing. */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class ApiErrorsTest {
 
   static TestMesh mesh;

@@ -3,6 +3,7 @@ package io.atelier.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atelier.embedded.FreePorts;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,6 +94,23 @@ class DevCommandIT {
               .containsPattern("atelier_jobs_run_seconds_count\\{kind=\"transcription\",outcome=\"succeeded\"[^}]*\\} 2")
               .containsPattern("atelier_jobs_run_seconds_count\\{kind=\"render\",outcome=\"succeeded\"[^}]*\\} 1");
           assertThat(httpGet("http://127.0.0.1:" + port + "/metrics")).contains("atelier_jobs_queued{kind=\"transcription\"");
+          assertThat(new JsonObject(httpGet("http://127.0.0.1:" + port + "/health")).getString("status")).isEqualTo("up");
+          assertThat(new JsonObject(httpGet("http://127.0.0.1:" + metricsPort + "/health")).getString("status"))
+              .isEqualTo("up");
+
+          // An operator makes a project for a new team against the running mesh: its key opens that project only.
+          try (LauncherProcess create = LauncherProcess.start("project-create", dir, Map.of(), "project", "create",
+              "--name", "newsroom", "--config", dir.resolve("data/node.json").toString())) {
+            String projectId = create.awaitLine(Pattern.compile("^ATELIER_PROJECT_ID=([0-9a-f-]{36})$"), 60).group(1);
+            String newKey = create.awaitLine(LauncherProcess.KEY_LINE, 60).group(1);
+            assertThat(create.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(create.process.exitValue()).as(create.transcript()).isZero();
+            assertThat(newKey).isNotEqualTo(key);
+            assertThat(httpGet("http://127.0.0.1:" + port + "/v1/webhooks/secret", newKey)).contains("whsec_");
+            assertThat(httpGet("http://127.0.0.1:" + port + "/v1/webhooks/secret", newKey))
+                .isNotEqualTo(httpGet("http://127.0.0.1:" + port + "/v1/webhooks/secret", key));
+            assertThat(projectId).isNotBlank();
+          }
 
           node.process.destroy();
           assertThat(node.process.waitFor(60, TimeUnit.SECONDS)).as("node stops on SIGTERM").isTrue();
@@ -123,8 +141,15 @@ class DevCommandIT {
   }
 
   private static String httpGet(String url) throws Exception {
-    var response = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+    return httpGet(url, null);
+  }
+
+  private static String httpGet(String url, String key) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    var response = java.net.http.HttpClient.newHttpClient().send(request.build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(url).isEqualTo(200);
     return response.body();

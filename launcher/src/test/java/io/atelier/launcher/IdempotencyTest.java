@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Idempotency-Key on POST /v1/jobs: a repeat returns the original job; the key with another body is a conflict. */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class IdempotencyTest {
 
   static TestMesh mesh;

@@ -14,8 +14,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Cancelling and retrying jobs over HTTP, against the running two-node mesh. */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class JobControlTest {
 
   static TestMesh mesh;

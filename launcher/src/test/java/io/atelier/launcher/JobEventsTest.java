@@ -15,8 +15,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** GET /v1/jobs/{id}/events: live Server-Sent Events from the job's log, resumable with Last-Event-ID. */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class JobEventsTest {
 
   static TestMesh mesh;
@@ -32,20 +34,47 @@ class JobEventsTest {
   }
 
   @Test
-  void aJobsStateChangesAndProgressStreamLiveUntilItFinishes(@TempDir Path dir) throws Exception {
+  void aJobsStateChangesAndProgressArriveWhileItRunsAndTheStreamEndsWithTheJob(@TempDir Path dir) throws Exception {
     String job = api.submitTranscription(api.uploadAsset(SpeechSamples.longRecording(dir)));
-    Stream stream = open(job, null);
-    assertThat(stream.response.statusCode()).isEqualTo(200);
-    assertThat(stream.response.getHeader("Content-Type")).startsWith("text/event-stream");
-    List<Event> events = parse(stream.body());
+    try (LiveEventStream stream = live(job, null)) {
+      stream.awaitEvent(LiveEventStream.state("running"), Duration.ofSeconds(60));
+      LiveEventStream.Arrived progress = stream.awaitEvent(e -> e.type().equals("progress"), Duration.ofSeconds(60));
+      assertThat(progress.data().getString("step")).isEqualTo("recognising speech");
+      assertThat(state(job)).as("the progress event arrived while the job ran").isEqualTo("running");
+      List<LiveEventStream.Arrived> events = stream.readToEnd(Duration.ofSeconds(120));
+      assertThat(stream.ended()).as("the stream ends after the job's final state").isTrue();
 
-    assertThat(events).extracting(Event::id).isSorted().doesNotHaveDuplicates();
-    List<String> states = events.stream().filter(e -> e.type().equals("state")).map(e -> e.data().getString("state")).toList();
-    assertThat(states).containsExactly("queued", "running", "succeeded");
-    List<Event> progress = events.stream().filter(e -> e.type().equals("progress")).toList();
-    assertThat(progress).as("a minute of speech reports its progress").isNotEmpty();
-    assertThat(progress).extracting(e -> e.data().getDouble("progress")).isSorted().allMatch(p -> p > 0 && p < 1);
-    assertThat(progress.get(0).data().getString("step")).isEqualTo("recognising speech");
+      assertThat(events).extracting(LiveEventStream.Arrived::id).isSorted().doesNotHaveDuplicates();
+      assertThat(events.stream().filter(e -> e.type().equals("state")).map(e -> e.data().getString("state")))
+          .containsExactly("queued", "running", "succeeded");
+      List<Double> fractions = events.stream().filter(e -> e.type().equals("progress"))
+          .map(e -> e.data().getDouble("progress")).toList();
+      assertThat(fractions).as("a minute of speech reports its progress").hasSizeGreaterThan(1).isSorted()
+          .allMatch(p -> p > 0 && p < 1);
+      // The whole log, read again after the end, is what arrived live: nothing was left out or added.
+      assertThat(parse(open(job, null).body())).extracting(Event::id)
+          .isEqualTo(events.stream().map(LiveEventStream.Arrived::id).toList());
+    }
+  }
+
+  @Test
+  void aStreamCutOffWhileItsJobRunsResumesAfterItsLastEventIdWithNothingLostOrRepeated(@TempDir Path dir)
+      throws Exception {
+    String job = api.submitTranscription(api.uploadAsset(SpeechSamples.longRecording(dir)));
+    long lastId;
+    List<Long> firstPart;
+    try (LiveEventStream stream = live(job, null)) {
+      lastId = stream.awaitEvent(e -> e.type().equals("progress"), Duration.ofSeconds(60)).id();
+      firstPart = stream.seen().stream().map(LiveEventStream.Arrived::id).toList();
+    }
+    assertThat(state(job)).as("cut off mid-run").isEqualTo("running");
+    try (LiveEventStream resumed = live(job, Long.toString(lastId))) {
+      List<Long> rest = resumed.readToEnd(Duration.ofSeconds(120)).stream().map(LiveEventStream.Arrived::id).toList();
+      assertThat(rest).isNotEmpty().allMatch(id -> id > lastId);
+      List<Long> whole = new ArrayList<>(firstPart);
+      whole.addAll(rest);
+      assertThat(parse(open(job, null).body())).extracting(Event::id).isEqualTo(whole);
+    }
   }
 
   @Test
@@ -73,6 +102,15 @@ class JobEventsTest {
   }
 
   record Stream(HttpResponse<Buffer> response, String body) {
+  }
+
+  private static LiveEventStream live(String job, String lastEventId) {
+    return LiveEventStream.open(mesh.clientVertx, mesh.edgePort, mesh.projectA.apiKey(), "/v1/jobs/" + job + "/events",
+        lastEventId);
+  }
+
+  private static String state(String job) {
+    return await(api.get("/v1/jobs/" + job).send()).bodyAsJsonObject().getString("state");
   }
 
   private static Stream open(String job, String lastEventId) {

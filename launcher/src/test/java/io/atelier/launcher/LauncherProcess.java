@@ -23,6 +23,7 @@ final class LauncherProcess implements AutoCloseable {
   final Process process;
   final List<String> output = Collections.synchronizedList(new ArrayList<>());
   private final String name;
+  private Thread reader;
 
   private LauncherProcess(String name, Process process) {
     this.name = name;
@@ -56,25 +57,39 @@ final class LauncherProcess implements AutoCloseable {
     }, name + "-output");
     reader.setDaemon(true);
     reader.start();
+    launched.reader = reader;
     return launched;
   }
 
-  /** Waits for a line matching {@code pattern}, failing if the process exits first. */
+  /** Waits for a line matching {@code pattern}, failing if the process ends without printing one. */
   Matcher awaitLine(Pattern pattern, long timeoutSeconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (System.nanoTime() < deadline) {
-      synchronized (output) {
-        for (String line : output) {
-          Matcher m = pattern.matcher(line.trim());
-          if (m.matches()) {
-            return m;
-          }
-        }
+      boolean ended = !process.isAlive();
+      if (ended) {
+        // What it printed last may still be on its way through the pipe.
+        reader.join(5_000);
       }
-      assertThat(process.isAlive()).as("%s exited early:\n%s", name, transcript()).isTrue();
+      Matcher found = find(pattern);
+      if (found != null) {
+        return found;
+      }
+      assertThat(ended).as("%s exited without printing a line matching %s:\n%s", name, pattern, transcript()).isFalse();
       Thread.sleep(100);
     }
     throw new AssertionError(name + " printed no line matching " + pattern + ":\n" + transcript());
+  }
+
+  private Matcher find(Pattern pattern) {
+    synchronized (output) {
+      for (String line : output) {
+        Matcher m = pattern.matcher(line.trim());
+        if (m.matches()) {
+          return m;
+        }
+      }
+    }
+    return null;
   }
 
   String awaitApiKey() throws InterruptedException {

@@ -14,11 +14,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The scheduled "delete abandoned uploads" and "purge expired artifacts" tasks against real S3 (S3Proxy) and
  * PostgreSQL: files no row names are deleted once old enough, every file still wanted stays.
  */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class OrphanedFilesTest {
 
   static TestMesh mesh;

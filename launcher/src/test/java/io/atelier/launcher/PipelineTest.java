@@ -20,14 +20,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Pipelines: transcription, enrichment and render as one request, each step queued by the previous one's success;
  * followed live at {@code GET /v1/events?pipeline=}; resumed from a failed step without redoing finished ones.
  */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class PipelineTest {
 
   static TestMesh mesh;
@@ -53,8 +56,24 @@ class PipelineTest {
   }
 
   static void startRender() {
-    renderDeployment = await(mesh.workerNode.vertx().deployVerticle(new RenderVerticle(),
-        new DeploymentOptions().setConfig(mesh.workerConfig)));
+    if (renderDeployment == null) {
+      renderDeployment = await(mesh.workerNode.vertx().deployVerticle(new RenderVerticle(),
+          new DeploymentOptions().setConfig(mesh.workerConfig)));
+    }
+  }
+
+  /** Takes the render worker down, as an operator redeploying it would; each test that does brings it back. */
+  static void stopRenderForNow() {
+    if (renderDeployment != null) {
+      await(mesh.workerNode.vertx().undeploy(renderDeployment));
+      renderDeployment = null;
+    }
+  }
+
+  /** Whatever a test did with it, the render worker runs again after it. */
+  @AfterEach
+  void renderRunsAgain() {
+    startRender();
   }
 
   @Test
@@ -125,8 +144,7 @@ class PipelineTest {
   void aFailedPipelineResumesFromTheFailedStepWithoutRedoingFinishedOnes() throws Exception {
     // The render worker is down (an operator is redeploying it) while its step is queued, and the asset's file goes
     // missing meanwhile: the render fails for good, so the pipeline fails at that step.
-    await(mesh.workerNode.vertx().undeploy(renderDeployment));
-    renderDeployment = null;
+    stopRenderForNow();
     String asset = api.uploadAsset(SpeechSamples.librivox().get(4).wav());
     String key = await(mesh.pool.preparedQuery("SELECT storage_key FROM assets WHERE id = $1")
         .execute(Tuple.of(UUID.fromString(asset)))).iterator().next().getString("storage_key");
@@ -171,8 +189,7 @@ class PipelineTest {
 
   @Test
   void aCancelledPipelineStopsAtItsStepAndCanBeResumed() throws Exception {
-    await(mesh.workerNode.vertx().undeploy(renderDeployment));
-    renderDeployment = null;
+    stopRenderForNow();
     String asset = api.uploadAsset(SpeechSamples.librivox().get(4).wav());
     String id = created(submit(new JsonObject().put("assetId", asset).put("steps", new JsonArray().add("render"))));
     HttpResponse<Buffer> cancelled = await(api.post("/v1/pipelines/" + id + "/cancel").send());

@@ -8,11 +8,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * PostgreSQL goes away for a few seconds while a job runs. The edge answers 503 with Retry-After instead of
  * hanging; once the database is back everything resumes and the job still completes.
  */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class PostgresOutageTest {
 
   @Test

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The edge's /metrics carries the queue gauges and the workers' run times, in Prometheus form. */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class QueueMetricsTest {
 
   @Test

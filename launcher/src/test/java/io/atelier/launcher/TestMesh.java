@@ -10,16 +10,21 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A two-node mesh on real embedded PostgreSQL, Redis and S3, shared by the tests of this JVM: node A runs the edge,
- * node B the transcription and enrichment workers, joined in one Hazelcast cluster over loopback. Two projects, each with a key.
+ * node B a second edge and the transcription and enrichment workers, joined in one Hazelcast cluster over loopback.
+ * Two projects, each with a key. Tests that use it leave nothing running behind them ({@link LeaveNothingBehind}).
  */
 final class TestMesh {
 
@@ -32,10 +37,13 @@ final class TestMesh {
   final MeshNode edgeNode;
   final MeshNode workerNode;
   final int edgePort;
+  /** The edge of node B: what a client reaches through another node of the cluster. */
+  final int edgePortB;
   final Vertx clientVertx;
   final Pool pool;
   final ApiKeyRepository.NewProject projectA;
   final ApiKeyRepository.NewProject projectB;
+  private final List<ApiKeyRepository.NewProject> projects = new ArrayList<>();
 
   private TestMesh() throws IOException {
     // The nodes' folders are inside the services' one, which goes with them when they stop.
@@ -44,15 +52,17 @@ final class TestMesh {
     int portA = FreePorts.pick();
     int portB = FreePorts.pick();
     edgePort = FreePorts.pick();
+    edgePortB = FreePorts.pick();
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
     String cluster = "atelier-test-" + UUID.randomUUID();
     edgeConfig = EmbeddedMeshConfig.build(services, folder.resolve("a"), edgePort, cluster, portA, members);
-    workerConfig = EmbeddedMeshConfig.build(services, folder.resolve("b"), 0, cluster, portB, members);
+    workerConfig = EmbeddedMeshConfig.build(services, folder.resolve("b"), edgePortB, cluster, portB, members);
     workerConfig.getJsonObject("transcription").put("concurrency", 2).put("leaseSeconds", 10);
     Migrations.apply(PostgresConfig.from(edgeConfig));
     Future<MeshNode> a = MeshNode.start(edgeConfig, EnumSet.of(VerticleName.EDGE));
     // Render is left to the tests that use it: they stop and start it as an operator would.
-    Future<MeshNode> b = MeshNode.start(workerConfig, EnumSet.of(VerticleName.TRANSCRIPTION, VerticleName.ENRICHMENT));
+    Future<MeshNode> b = MeshNode.start(workerConfig,
+        EnumSet.of(VerticleName.EDGE, VerticleName.TRANSCRIPTION, VerticleName.ENRICHMENT));
     edgeNode = Blocking.await(a, Duration.ofMinutes(2));
     workerNode = Blocking.await(b, Duration.ofMinutes(2));
     clientVertx = Vertx.vertx();
@@ -60,6 +70,8 @@ final class TestMesh {
     ApiKeyRepository keys = new ApiKeyRepository(pool);
     projectA = Blocking.await(keys.createProject("project a"), Duration.ofSeconds(30));
     projectB = Blocking.await(keys.createProject("project b"), Duration.ofSeconds(30));
+    projects.add(projectA);
+    projects.add(projectB);
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "test-mesh-shutdown"));
   }
 
@@ -72,6 +84,60 @@ final class TestMesh {
 
   ApiClient client(String apiKey) {
     return new ApiClient(clientVertx, edgePort, apiKey);
+  }
+
+  /** A client of node B's edge. */
+  ApiClient clientOfNodeB(String apiKey) {
+    return new ApiClient(clientVertx, edgePortB, apiKey);
+  }
+
+  /** A project of its own, for a test that counts what is in its project. */
+  ApiKeyRepository.NewProject newProject(String name) {
+    ApiKeyRepository.NewProject created = Blocking.await(new ApiKeyRepository(pool).createProject(name),
+        Duration.ofSeconds(30));
+    synchronized (projects) {
+      projects.add(created);
+    }
+    return created;
+  }
+
+  /**
+   * Cancels, through the API, every job of the mesh's projects that is still queued or running, and waits until
+   * each has ended: what one test left running must not take the workers' time from the next.
+   */
+  void cancelUnfinishedJobs() throws InterruptedException {
+    List<ApiKeyRepository.NewProject> all;
+    synchronized (projects) {
+      all = List.copyOf(projects);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    for (ApiKeyRepository.NewProject project : all) {
+      ApiClient api = client(project.apiKey());
+      List<UUID> unfinished = unfinishedJobs(project.projectId());
+      unfinished.forEach(job -> ApiClient.await(api.post("/v1/jobs/" + job + "/cancel").send()));
+      while (!unfinishedJobs(project.projectId()).isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("jobs of project " + project.name() + " still unfinished after cancellation: "
+              + unfinishedJobs(project.projectId()));
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private List<UUID> unfinishedJobs(UUID projectId) {
+    List<UUID> ids = new ArrayList<>();
+    Blocking.await(pool.preparedQuery("SELECT id FROM jobs WHERE project_id = $1 AND finished_at IS NULL")
+        .execute(Tuple.of(projectId)), Duration.ofSeconds(30)).forEach(row -> ids.add(row.getUUID("id")));
+    return ids;
+  }
+
+  /** After each test: nothing it submitted is still queued or running. */
+  static final class LeaveNothingBehind implements AfterEachCallback {
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+      get().cancelUnfinishedJobs();
+    }
   }
 
   private void close() {

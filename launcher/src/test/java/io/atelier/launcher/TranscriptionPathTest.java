@@ -21,11 +21,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The first path through the mesh, over HTTP: upload a recording to the edge (node A), submit a transcription job,
  * let the transcription verticle on node B run it, read the transcript back.
  */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class TranscriptionPathTest {
 
   /** Vosk's small English model makes 4 errors in these 72 words (5.6 %); the bound leaves room, not slack. */

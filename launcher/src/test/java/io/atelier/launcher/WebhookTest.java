@@ -20,11 +20,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A job names a webhook; its state changes arrive signed (Standard Webhooks), the signature checked by an independent
  * implementation (Node's crypto), and a receiver that fails at first gets them on a later attempt.
  */
+@ExtendWith(TestMesh.LeaveNothingBehind.class)
 class WebhookTest {
 
   record Received(MultiMap headers, String body) {
