@@ -3,6 +3,8 @@ package io.atelier.jobs;
 import io.atelier.contracts.JobKind;
 import io.atelier.database.DatabasePool;
 import io.atelier.database.PostgresConfig;
+import io.atelier.redis.RedisConfig;
+import io.atelier.redis.RedisConnections;
 import io.atelier.storage.ObjectStorage;
 import io.atelier.storage.S3Config;
 import io.vertx.core.Future;

@@ -10,6 +10,8 @@ import io.atelier.database.DatabasePool;
 import io.atelier.database.Migrations;
 import io.atelier.database.PostgresConfig;
 import io.atelier.embedded.EmbeddedServices;
+import io.atelier.redis.RedisConfig;
+import io.atelier.redis.RedisConnections;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

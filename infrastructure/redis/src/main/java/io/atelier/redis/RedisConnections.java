@@ -1,4 +1,4 @@
-package io.atelier.jobs;
+package io.atelier.redis;
 
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.ProtocolVersion;

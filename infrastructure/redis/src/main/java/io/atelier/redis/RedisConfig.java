@@ -1,4 +1,4 @@
-package io.atelier.jobs;
+package io.atelier.redis;
 
 import io.vertx.core.json.JsonObject;
 
