@@ -26,10 +26,14 @@ public enum JobState {
     return this == SUCCEEDED || this == FAILED || this == CANCELLED;
   }
 
-  /** States this one may move to. A running job may be re-run (a redelivery after a lost worker). */
+  /**
+   * States this one may move to: the moves PostgreSQL's transition functions make (JobTransitionsTest checks the two
+   * agree). A running job may start again (taken over after its worker's lease expired) or go back to the queue (a
+   * retry after a failure, or handed back by a stopping worker).
+   */
   public Set<JobState> successors() {
     return switch (this) {
-      case QUEUED -> EnumSet.of(RUNNING, CANCELLED, FAILED);
+      case QUEUED -> EnumSet.of(RUNNING, CANCELLED);
       case RUNNING -> EnumSet.of(RUNNING, SUCCEEDED, FAILED, CANCELLED, QUEUED);
       case FAILED, CANCELLED -> EnumSet.of(QUEUED);
       case SUCCEEDED -> EnumSet.noneOf(JobState.class);

@@ -58,9 +58,10 @@ public final class JobRepository {
       maxAttempts[i] = s.maxAttempts();
       webhooks[i] = s.webhookUrl();
     }
-    // One statement writes the rows and their first events (insert_jobs, V12): atomic without a transaction.
-    return client.preparedQuery("SELECT * FROM insert_jobs($1, $2, $3, $4, $5, $6, $7)")
-        .execute(Tuple.from(new Object[] {ids, projects, kinds, assets, params, maxAttempts, webhooks}))
+    // One statement writes the rows and their first events (insert_jobs): atomic without a transaction.
+    return client.preparedQuery("SELECT * FROM insert_jobs($1, $2, $3, $4, $5, $6, $7, $8, $9, true)")
+        .execute(Tuple.from(new Object[] {ids, projects, kinds, assets, params, maxAttempts, webhooks, new UUID[n],
+            new Integer[n]}))
         .map(rows -> {
           java.util.Map<UUID, Job> byId = new java.util.HashMap<>();
           rows.forEach(row -> byId.put(row.getUUID("id"), Job.fromRow(row)));
@@ -132,7 +133,7 @@ public final class JobRepository {
 
   /** {@link #startAttempt} for several jobs in one statement; returns the ones started, in no particular order. */
   Future<List<Job>> startAttempts(List<UUID> jobIds, String worker, Duration lease) {
-    // One statement (start_job_attempts, V12): the rows and their events, which start the attempts and end any taken
+    // One statement (start_job_attempts): the rows and their events, which start the attempts and end any taken
     // over.
     return pool.preparedQuery("SELECT * FROM start_job_attempts($1, $2, $3)")
         .execute(Tuple.from(new Object[] {jobIds.stream().sorted().toArray(UUID[]::new), worker,
@@ -183,7 +184,7 @@ public final class JobRepository {
     List<Attempt> inLockOrder = inLockOrder(attempts);
     UUID[] ids = inLockOrder.stream().map(Attempt::jobId).toArray(UUID[]::new);
     Integer[] numbers = inLockOrder.stream().map(Attempt::attempt).toArray(Integer[]::new);
-    return pool.preparedQuery("SELECT finish_job_attempts AS id FROM finish_job_attempts($1, $2)")
+    return pool.preparedQuery("SELECT succeed_job_attempts AS id FROM succeed_job_attempts($1, $2)")
         .execute(Tuple.from(new Object[] {ids, numbers}))
         .map(rows -> {
           java.util.Set<UUID> marked = new java.util.HashSet<>();
@@ -193,20 +194,11 @@ public final class JobRepository {
   }
 
   /**
-   * Marks the attempt and the job succeeded and logs the event, in one statement, through {@code client}: a
-   * transaction when a result commits with it, the pool otherwise.
+   * Marks the attempt and the job succeeded and logs the event, through {@code client}: a transaction when a result
+   * commits with it, the pool otherwise. False when the attempt was no longer its job's current one.
    */
   static Future<Boolean> markSucceeded(SqlClient client, UUID jobId, int attempt) {
-    return client.preparedQuery("""
-            WITH done AS (
-              UPDATE jobs SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now(),
-                              lease_owner = NULL, lease_expires_at = NULL
-              WHERE id = $1 AND state = 'running' AND attempts = $2
-              RETURNING project_id, id, state, attempts, webhook_url),
-            event AS (
-              INSERT INTO job_events (project_id, job_id, type, state, attempt, webhook)
-              SELECT project_id, id, 'state', state, attempts, webhook_url IS NOT NULL FROM done)
-            SELECT count(*) AS n FROM done""")
+    return client.preparedQuery("SELECT count(*) AS n FROM succeed_job_attempts(ARRAY[$1::uuid], ARRAY[$2::integer])")
         .execute(Tuple.of(jobId, attempt))
         .map(rows -> rows.iterator().next().getLong("n") == 1);
   }
@@ -216,28 +208,32 @@ public final class JobRepository {
    * has failed for good. Returns the job's new state, or empty when the attempt was no longer the job's current one.
    */
   Future<Optional<JobState>> markFailed(UUID jobId, int attempt, String error, OffsetDateTime retryAt) {
-    return pool.withTransaction(tx -> tx.preparedQuery("""
-            UPDATE jobs SET
-              state = CASE WHEN $4::timestamptz IS NOT NULL AND attempts < max_attempts THEN 'queued' ELSE 'failed' END,
-              run_at = COALESCE($4::timestamptz, run_at),
-              finished_at = CASE WHEN $4::timestamptz IS NOT NULL AND attempts < max_attempts THEN NULL ELSE now() END,
-              published_at = NULL, error = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-            WHERE id = $1 AND state = 'running' AND attempts = $2
-            RETURNING state""")
+    return pool.preparedQuery("SELECT fail_job_attempt($1, $2, $3, $4) AS state")
         .execute(Tuple.of(jobId, attempt, error, retryAt))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<JobState>empty())
-            : logState(tx, jobId).map(Optional.of(JobState.fromWireName(rows.iterator().next().getString("state"))))));
+        .map(rows -> Optional.ofNullable(rows.iterator().next().getString("state")).map(JobState::fromWireName));
   }
 
   /** Ends the attempt of a job whose cancellation was requested while it ran. */
   Future<Boolean> markCancelled(UUID jobId, int attempt) {
-    return pool.withTransaction(tx -> tx.preparedQuery("""
-            UPDATE jobs SET state = 'cancelled', finished_at = now(), updated_at = now(),
-                            lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = $1 AND state = 'running' AND attempts = $2""")
+    return pool.preparedQuery("SELECT cancel_job_attempt($1, $2) AS cancelled")
         .execute(Tuple.of(jobId, attempt))
-        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
-            : logState(tx, jobId).map(true)));
+        .map(rows -> rows.iterator().next().getBoolean("cancelled"));
+  }
+
+  /**
+   * Gives attempts back to the queue, lease released at once (a stopping worker's unfinished jobs): their jobs are
+   * queued again for any worker to start now. Returns the jobs handed back; an attempt no longer current is left.
+   */
+  Future<List<Job>> handBack(List<Attempt> attempts) {
+    List<Attempt> inLockOrder = inLockOrder(attempts);
+    return pool.preparedQuery("SELECT * FROM hand_back_job_attempts($1, $2)")
+        .execute(Tuple.from(new Object[] {inLockOrder.stream().map(Attempt::jobId).toArray(UUID[]::new),
+            inLockOrder.stream().map(Attempt::attempt).toArray(Integer[]::new)}))
+        .map(rows -> {
+          List<Job> handed = new ArrayList<>(rows.size());
+          rows.forEach(row -> handed.add(Job.fromRow(row)));
+          return handed;
+        });
   }
 
   /**
@@ -245,23 +241,9 @@ public final class JobRepository {
    * renewal). Empty when the job does not exist in the project or has already finished.
    */
   public Future<Optional<Job>> requestCancel(UUID projectId, UUID jobId) {
-    return pool.withTransaction(tx -> tx.preparedQuery("""
-            UPDATE jobs SET
-              cancel_requested = (state = 'running'),
-              finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END,
-              state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
-              updated_at = now()
-            WHERE project_id = $1 AND id = $2 AND state IN ('queued', 'running')
-            RETURNING *""")
+    return pool.preparedQuery("SELECT * FROM request_job_cancel($1, $2)")
         .execute(Tuple.of(projectId, jobId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture(Optional.<Job>empty());
-          }
-          Job job = Job.fromRow(rows.iterator().next());
-          return (job.state() == JobState.CANCELLED ? logState(tx, jobId) : Future.<Void>succeededFuture())
-              .map(Optional.of(job));
-        }));
+        .map(JobRepository::first);
   }
 
   /**
@@ -269,15 +251,13 @@ public final class JobRepository {
    * exist in the project or is neither failed nor cancelled.
    */
   Future<Optional<Job>> requeue(UUID projectId, UUID jobId, int extraAttempts) {
-    return pool.withTransaction(tx -> tx.preparedQuery("""
-            UPDATE jobs SET state = 'queued', run_at = now(), published_at = now(), cancel_requested = false,
-                            error = NULL, finished_at = NULL, updated_at = now(),
-                            max_attempts = LEAST(100, attempts + $3)
-            WHERE project_id = $1 AND id = $2 AND state IN ('failed', 'cancelled')
-            RETURNING *""")
+    return pool.preparedQuery("SELECT * FROM requeue_job($1, $2, $3)")
         .execute(Tuple.of(projectId, jobId, extraAttempts))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<Job>empty())
-            : logState(tx, jobId).map(Optional.of(Job.fromRow(rows.iterator().next())))));
+        .map(JobRepository::first);
+  }
+
+  private static Optional<Job> first(io.vertx.sqlclient.RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(Job.fromRow(rows.iterator().next()));
   }
 
   /**
@@ -308,15 +288,6 @@ public final class JobRepository {
           }
           return due;
         });
-  }
-
-  /** Appends the job's state as it now stands to its event log, inside the transaction that changed it. */
-  static Future<Void> logState(SqlClient tx, UUID jobId) {
-    return tx.preparedQuery("""
-            INSERT INTO job_events (project_id, job_id, type, state, attempt, error, webhook)
-            SELECT project_id, id, 'state', state, attempts, error, webhook_url IS NOT NULL FROM jobs WHERE id = $1""")
-        .execute(Tuple.of(jobId))
-        .mapEmpty();
   }
 
   /**

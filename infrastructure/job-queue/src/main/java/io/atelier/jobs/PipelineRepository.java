@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The pipelines table. Moving a pipeline on is PostgreSQL's work (the {@code advance_pipeline} trigger of migration
- * V8): a step's job changing state updates the pipeline, and a step's success inserts the next step's job, all in the
- * transaction of the job's own transition.
+ * The pipelines table. Moving a pipeline on is PostgreSQL's work (the {@code advance_pipeline} trigger, in
+ * {@code R__job_transitions.sql}): a step's job changing state updates the pipeline, and a step's success inserts the
+ * next step's job, all in the transaction of the job's own transition.
  */
 public final class PipelineRepository {
 
@@ -28,24 +28,9 @@ public final class PipelineRepository {
 
   /** Inserts the pipeline and its first step's job, with their first events, in one statement. */
   static Future<Void> insert(SqlClient client, UUID pipelineId, UUID firstJobId, PipelineSubmission submission) {
-    PipelineSubmission.Step first = submission.steps().get(0);
-    return client.preparedQuery("""
-            WITH pipeline AS (
-              INSERT INTO pipelines (id, project_id, asset_id, steps, state, webhook_url)
-              VALUES ($1, $2, $3, $4, 'queued', $5)
-              RETURNING id, project_id, asset_id),
-            job AS (
-              INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, pipeline_id, pipeline_step,
-                                published_at)
-              SELECT $6, project_id, $7, 'queued', asset_id, $8, $9, id, 0, now() FROM pipeline
-              RETURNING id, project_id)
-            INSERT INTO job_events (project_id, job_id, type, state, attempt, progress, step, webhook)
-            SELECT project_id, id, e.type, 'queued', 0, e.progress, e.step, e.type = 'pipeline' AND $5::text IS NOT NULL
-            FROM job, (VALUES (1, 'state', NULL::float8, NULL), (2, 'pipeline', 0::float8, $7)) AS e(n, type, progress, step)
-            ORDER BY e.n""")
+    return client.preparedQuery("SELECT insert_pipeline($1, $2, $3, $4, $5, $6)")
         .execute(Tuple.from(new Object[] {pipelineId, submission.projectId(), submission.assetId(),
-            submission.stepsJson(), submission.webhookUrl(), firstJobId, first.kind().wireName(), first.params(),
-            first.maxAttempts()}))
+            submission.stepsJson(), submission.webhookUrl(), firstJobId}))
         .mapEmpty();
   }
 
