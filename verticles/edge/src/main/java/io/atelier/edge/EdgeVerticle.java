@@ -66,7 +66,7 @@ public final class EdgeVerticle extends VerticleBase {
     queueMetrics.start(5_000);
     WebhookDeliveries deliveries = new WebhookDeliveries(pool);
     new WebhookRoutes(deliveries).mount(router);
-    webhooks = new WebhookDispatcher(vertx, deliveries);
+    webhooks = new WebhookDispatcher(vertx, deliveries, WebhookTargets.from(config()));
     webhooks.start();
     eventStreams = new JobEventStreams(vertx, jobs, pipelines);
     eventStreams.mount(router);
