@@ -26,6 +26,8 @@ final class EmbeddedMeshConfig {
             .put("secretKey", s3.secretKey()).put("bucket", "atelier").put("pathStyle", true))
         .put("edge", new JsonObject().put("host", "127.0.0.1").put("port", edgePort)
             .put("uploadsDirectory", dataDir.resolve("uploads").toString()))
+        // Webhook receivers of a development mesh and of the tests listen on this machine.
+        .put("webhooks", new JsonObject().put("allowedNetworks", new JsonArray().add("127.0.0.0/8")))
         .put("transcription", new JsonObject().put("workDirectory", dataDir.resolve("transcription").toString()))
         .put("render", new JsonObject().put("workDirectory", dataDir.resolve("render").toString()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", clusterPort)
