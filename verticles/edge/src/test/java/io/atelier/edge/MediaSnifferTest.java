@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,10 @@ class MediaSnifferTest {
     fromSpeech("browser.webm", "-c:a", "libopus", "-f", "webm");
     fromSpeech("speech.mka", "-c:a", "flac", "-f", "matroska");
     fromSpeech("speech.aiff", "-f", "aiff");
+    fromSpeech("speech.aac", "-c:a", "aac", "-f", "adts");
+    fromSpeech("speech.3gp", "-c:a", "aac", "-f", "3gp");
+    encode("phone.3gp", "-f", "lavfi", "-i", "color=c=navy:s=176x144:r=15", "-i", SPEECH.toString(), "-shortest",
+        "-c:v", "h263", "-c:a", "aac", "-ar", "16000", "-f", "3gp");
     encode("picture.png", "-f", "lavfi", "-i", "color=c=red:s=16x16", "-frames:v", "1");
 
     Files.writeString(samples.resolve("notes.txt"), "Meeting notes\nThe sound was fine.\n");
@@ -149,6 +154,28 @@ class MediaSnifferTest {
   void matroskaAndAiffAreAccepted() throws IOException {
     assertThat(sniff("speech.mka")).contains("video/x-matroska");
     assertThat(sniff("speech.aiff")).contains("audio/aiff");
+  }
+
+  @Test
+  void rawAacInAdtsFramesIsAudioAac() throws IOException {
+    // An ADTS frame header starts with the 12-bit sync word FFF.
+    byte[] bytes = Files.readAllBytes(samples.resolve("speech.aac"));
+    assertThat(bytes[0]).isEqualTo((byte) 0xFF);
+    assertThat(bytes[1] & 0xF0).isEqualTo(0xF0);
+
+    assertThat(sniff("speech.aac")).contains("audio/aac");
+  }
+
+  @Test
+  void threeGpAudioAndAPhonesThreeGpVideoAreVideo3gpp() throws IOException {
+    // An ISO media file whose major brand is 3GP ("ftyp3gp4"), not MP4's "isom".
+    for (String sample : List.of("speech.3gp", "phone.3gp")) {
+      byte[] head = Arrays.copyOfRange(Files.readAllBytes(samples.resolve(sample)), 4, 11);
+      assertThat(new String(head, StandardCharsets.US_ASCII)).as(sample).isEqualTo("ftyp3gp");
+    }
+
+    assertThat(sniff("speech.3gp")).contains("video/3gpp");
+    assertThat(sniff("phone.3gp")).contains("video/3gpp");
   }
 
   // ---- everything else ----
