@@ -27,9 +27,8 @@ public final class AtelierCommand implements Runnable {
           return 1;
         })
         .execute(args);
-    if (exit != 0) {
-      System.exit(exit);
-    }
+    // Also on success: a command that stopped a node ends its process here, whatever threads are left.
+    System.exit(exit);
   }
 
   static String rootMessage(Throwable e) {

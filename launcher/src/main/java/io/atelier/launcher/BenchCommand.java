@@ -1,6 +1,8 @@
 package io.atelier.launcher;
 
 import io.atelier.contracts.BusAddresses;
+import io.atelier.contracts.JobEvent;
+import io.atelier.contracts.JobState;
 import io.atelier.contracts.JobKind;
 import io.atelier.database.DatabasePool;
 import io.atelier.database.Migrations;
@@ -9,7 +11,8 @@ import io.atelier.embedded.EmbeddedServices;
 import io.atelier.embedded.FreePorts;
 import io.atelier.jobs.JobHandler;
 import io.atelier.jobs.JobQueue;
-import io.atelier.jobs.JobRepository;
+import io.atelier.jobs.JobEngine;
+import io.atelier.jobs.JobSweeper;
 import io.atelier.jobs.JobWorker;
 import io.atelier.redis.RedisConfig;
 import io.atelier.redis.RedisConnections;
@@ -104,8 +107,8 @@ final class BenchCommand implements Runnable {
       try {
         Pool pool = DatabasePool.create(vertx, postgres);
         Redis redis = RedisConnections.create(vertx, new RedisConfig(redisUri, concurrency + 4));
-        JobRepository jobRepository = new JobRepository(pool);
-        JobQueue queue = new JobQueue(jobRepository, redis);
+        JobEngine engine = JobEngine.create(vertx, pool, redis);
+        JobQueue queue = engine.queue();
         UUID project = UUID.randomUUID();
         UUID asset = UUID.randomUUID();
         Blocking.await(pool.preparedQuery("INSERT INTO projects (id, name) VALUES ($1, 'bench')").execute(Tuple.of(project))
@@ -115,19 +118,23 @@ final class BenchCommand implements Runnable {
             Duration.ofSeconds(30));
         AtomicInteger succeeded = new AtomicInteger();
         vertx.eventBus().<JsonObject>localConsumer(BusAddresses.JOB_EVENTS, m -> {
-          if ("succeeded".equals(m.body().getString("state"))) {
+          if (JobEvent.fromJson(m.body()).state() == JobState.SUCCEEDED) {
             succeeded.incrementAndGet();
           }
         });
         // Queue latency as BullMQ counts it (processedOn - timestamp): from the submit call to the handler's start.
         Latencies latencies = new Latencies();
-        JobWorker worker = new JobWorker(vertx, redis, jobRepository, JobKind.NOOP, JobWorker.uniqueWorkerName("bench"),
-            new WorkerConfig(concurrency, Duration.ofSeconds(30), Duration.ofSeconds(1)),
+        WorkerConfig workerConfig = new WorkerConfig(concurrency, Duration.ofSeconds(30), Duration.ofSeconds(1));
+        JobWorker worker = new JobWorker(vertx, engine, JobKind.NOOP, JobWorker.uniqueWorkerName("bench"), workerConfig,
             (job, control) -> {
               latencies.record(job.params().getString("run"), System.nanoTime() - job.params().getLong("submittedNanos"));
               return Future.succeededFuture(JobHandler.ResultWriter.NONE);
             });
         Blocking.await(worker.start(), Duration.ofSeconds(30));
+        // As a worker verticle runs it: the sweeper's queries are part of what a worker costs.
+        JobSweeper sweeper = new JobSweeper(vertx, engine.jobs(), queue, JobKind.NOOP, workerConfig.sweepInterval(),
+            workerConfig.republishAfter());
+        sweeper.start();
 
         measure(vertx, queue, project, asset, "warmup", warmup, 0, succeeded);
         double seconds = measure(vertx, queue, project, asset, "measured", jobs, 0, succeeded);
@@ -139,7 +146,8 @@ final class BenchCommand implements Runnable {
         if (committed != jobs + pacedJobs) {
           throw new IllegalStateException("only " + committed + " of " + (jobs + pacedJobs) + " jobs are succeeded in PostgreSQL");
         }
-        Blocking.await(worker.stop(), Duration.ofSeconds(30));
+        sweeper.stop();
+        Blocking.await(worker.stop(Duration.ofSeconds(30)), Duration.ofSeconds(60));
         return new Results(
             new Result("atelier", jobs, seconds, jobs / seconds, latencies.percentile("measured", 0.5),
                 latencies.percentile("measured", 0.99)),

@@ -69,17 +69,19 @@ final class DevCommand implements Callable<Integer> {
       services.close();
       throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
     MeshNode running = node;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    // The mesh drains and stops before the servers it uses: nothing polls a database that has gone.
+    StopSignals.install(() -> {
       try {
-        Blocking.await(running.stop(), Duration.ofSeconds(60));
+        Blocking.await(running.stop(), NodeCommand.STOP_LIMIT);
       } finally {
         services.close();
-        stopped.countDown();
       }
-    }, "atelier-dev-shutdown"));
+    });
+    CountDownLatch stopped = new CountDownLatch(1);
+    running.stopped().onComplete(done -> stopped.countDown());
     stopped.await();
+    services.close();
     return 0;
   }
 

@@ -31,6 +31,8 @@ final class EmbeddedMeshConfig {
         .put("transcription", new JsonObject().put("workDirectory", dataDir.resolve("transcription").toString()))
         .put("render", new JsonObject().put("workDirectory", dataDir.resolve("render").toString()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", clusterPort)
-            .put("members", new JsonArray(List.copyOf(clusterMembers))));
+            .put("members", new JsonArray(List.copyOf(clusterMembers))))
+        // No load balancer stands in front of a development mesh: nothing to wait for when it stops.
+        .put("drain", new JsonObject().put("delaySeconds", 0).put("graceSeconds", 10));
   }
 }

@@ -3,91 +3,170 @@ package io.atelier.launcher;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.atelier.database.DatabasePool;
+import io.atelier.database.PostgresConfig;
+import io.atelier.node.DrainConfig;
+import io.atelier.node.HealthRoutes;
+import io.atelier.node.Node;
+import io.atelier.node.NodeStatusResponder;
+import io.atelier.redis.RedisConfig;
+import io.atelier.redis.RedisConnections;
+import io.atelier.storage.ObjectStorage;
+import io.atelier.storage.S3Config;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One member of the mesh: a clustered Vert.x instance running a chosen set of verticles. */
+/**
+ * One member of the mesh: a clustered Vert.x instance running a chosen set of verticles, and the {@link Node} they
+ * share. It answers for itself on the bus, watches its dependencies for readiness, and stops in an order that nobody
+ * notices ({@link #stop()}).
+ */
 public final class MeshNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(MeshNode.class);
+  private static final Duration DEPENDENCY_CHECKS = Duration.ofSeconds(1);
+
+  private record Deployed(VerticleName name, String id) {
+  }
 
   private final Vertx vertx;
-  private final List<String> deployments;
+  private final Node node;
+  private final DrainConfig drain;
+  private final List<Deployed> verticles;
+  private final String housekeeping;
+  private final NodeStatusResponder responder;
+  private final HttpServer healthServer;
+  private final Pool checksPool;
+  private final Redis checksRedis;
+  private final ObjectStorage checksStorage;
+  private final Promise<Void> stopped = Promise.promise();
+  private boolean stopping;
 
-  private MeshNode(Vertx vertx, List<String> deployments) {
+  private MeshNode(Vertx vertx, Node node, DrainConfig drain, List<Deployed> verticles, String housekeeping,
+                   NodeStatusResponder responder, HttpServer healthServer, Pool checksPool, Redis checksRedis,
+                   ObjectStorage checksStorage) {
     this.vertx = vertx;
-    this.deployments = deployments;
+    this.node = node;
+    this.drain = drain;
+    this.verticles = verticles;
+    this.housekeeping = housekeeping;
+    this.responder = responder;
+    this.healthServer = healthServer;
+    this.checksPool = checksPool;
+    this.checksRedis = checksRedis;
+    this.checksStorage = checksStorage;
   }
 
   /** Joins the cluster and deploys {@code verticles} in order, each with the whole configuration. */
   static Future<MeshNode> start(JsonObject config, Set<VerticleName> verticles) {
     ClusterConfig cluster = ClusterConfig.from(config);
+    DrainConfig drain = DrainConfig.from(config);
     String address = resolve(cluster.host());
+    Node node = Node.create(version());
     long started = System.nanoTime();
+    VertxOptions options = new VertxOptions()
+        .setEventBusOptions(new EventBusOptions().setHost(address).setClusterPublicHost(address)
+            .setPort(cluster.eventBusPort()));
+    // metrics.enabled false: for one more node in a JVM that has one already (its metrics are the JVM's, and a node
+    // stopping takes the JVM's registry with it).
+    if (config.getJsonObject("metrics", new JsonObject()).getBoolean("enabled", true)) {
+      options.setMetricsOptions(new MicrometerMetricsOptions()
+          .setEnabled(true)
+          .setJvmMetricsEnabled(true)
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
+    }
     return Vertx.builder()
-        .with(new VertxOptions()
-            .setEventBusOptions(new EventBusOptions().setHost(address).setClusterPublicHost(address)
-                .setPort(cluster.eventBusPort()))
-            .setMetricsOptions(new MicrometerMetricsOptions()
-                .setEnabled(true)
-                .setJvmMetricsEnabled(true)
-                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))))
+        .with(options)
         .withClusterManager(new HazelcastClusterManager(hazelcast(cluster, address)))
         .buildClustered()
         .compose(vertx -> {
-          List<String> deployed = Collections.synchronizedList(new ArrayList<>());
+          // Clients of the node's own for its readiness checks: one connection each, open as long as the node.
+          Pool checksPool = DatabasePool.create(vertx, PostgresConfig.from(config).withPoolSize(1));
+          Redis checksRedis = RedisConnections.create(vertx, RedisConfig.from(config));
+          ObjectStorage checksStorage = ObjectStorage.create(vertx, S3Config.from(config));
+          node.requireReachable("postgres", () -> checksPool.query("SELECT 1").execute().mapEmpty());
+          node.requireReachable("redis", () -> checksRedis.send(Request.cmd(Command.PING)).mapEmpty());
+          node.requireReachable("s3", checksStorage::reachable);
+          List<Deployed> deployed = new ArrayList<>();
           Future<Void> chain = Future.succeededFuture();
           for (VerticleName name : verticles) {
-            chain = chain.compose(ignored -> vertx.deployVerticle(name.create(), new DeploymentOptions().setConfig(config))
+            chain = chain.compose(ignored -> vertx.deployVerticle(name.create(node),
+                    new DeploymentOptions().setConfig(config))
                 .onSuccess(id -> {
-                  deployed.add(id);
-                  LOG.info("deployed verticle={}", name.cliName());
+                  deployed.add(new Deployed(name, id));
+                  LOG.info("node={} deployed verticle={}", node.id(), name.cliName());
                 })
                 .mapEmpty());
           }
-          // Every node takes part in the recurring housekeeping; each tick runs on one of them.
-          chain = chain.compose(ignored -> vertx.deployVerticle(new io.atelier.jobs.SchedulerVerticle(),
-                  new DeploymentOptions().setConfig(config))
-              .onSuccess(deployed::add)
-              .mapEmpty());
-          return chain
-              .compose(ignored -> startMetricsServer(vertx, config))
-              .map(ignored -> new MeshNode(vertx, deployed))
-              .onSuccess(node -> LOG.info("node up in {} ms with {} (cluster {} at {}:{})",
-                  (System.nanoTime() - started) / 1_000_000, verticles, cluster.name(), cluster.host(), cluster.port()))
-              .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+          Future<Void> deployedAll = chain;
+          Promise<MeshNode> made = Promise.promise();
+          // Whichever node comes first makes the bucket: a mesh of workers alone writes files too.
+          checksStorage.ensureBucket()
+              .onComplete(ignored -> node.watch(vertx, DEPENDENCY_CHECKS))
+              .compose(ignored -> deployedAll)
+              // Every node takes part in the recurring housekeeping; each tick runs on one of them.
+              .compose(ignored -> vertx.deployVerticle(new HousekeepingVerticle(node.id()),
+                  new DeploymentOptions().setConfig(config)))
+              .compose(housekeeping -> startHealthServer(vertx, config, node).compose(healthServer -> {
+                MeshNode[] self = new MeshNode[1];
+                NodeStatusResponder responder = new NodeStatusResponder(vertx, node, () -> self[0].drainInBackground());
+                self[0] = new MeshNode(vertx, node, drain, deployed, housekeeping, responder, healthServer,
+                    checksPool, checksRedis, checksStorage);
+                return responder.start().map(self[0]);
+              }))
+              .onSuccess(meshNode -> {
+                node.started(verticles.stream().map(VerticleName::cliName).toList());
+                LOG.info("node={} up in {} ms with {} (cluster {} at {}:{})", node.id(),
+                    (System.nanoTime() - started) / 1_000_000, verticles, cluster.name(), cluster.host(), cluster.port());
+              })
+              .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)))
+              .onComplete(made);
+          return made.future();
         });
   }
 
   /**
-   * With {@code metrics.port} set, the node serves {@code /metrics} (Prometheus) and {@code /health} on it: how a
-   * node without the edge, a worker, shows its run times and failures.
+   * With {@code metrics.port} set, a node serves {@code /metrics} (Prometheus) and {@code /health/live},
+   * {@code /health/ready} on it: how a node without the edge, a worker, shows its run times and its readiness.
    */
-  private static Future<Void> startMetricsServer(Vertx vertx, JsonObject config) {
+  private static Future<HttpServer> startHealthServer(Vertx vertx, JsonObject config, Node node) {
     int port = config.getJsonObject("metrics", new JsonObject()).getInteger("port", 0);
     if (port <= 0) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(null);
     }
-    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
-    router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create());
-    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    HealthRoutes.mount(router, node);
     return vertx.createHttpServer().requestHandler(router).listen(port)
-        .onSuccess(server -> LOG.info("metrics on http://0.0.0.0:{}/metrics", server.actualPort()))
-        .mapEmpty();
+        .onSuccess(server -> LOG.info("metrics and health on http://0.0.0.0:{}", server.actualPort()));
+  }
+
+  /** This build's version, from the launcher jar's manifest; "development" when run from classes. */
+  static String version() {
+    String version = MeshNode.class.getPackage().getImplementationVersion();
+    return version == null ? "development" : version;
   }
 
   /** Hazelcast binds interfaces by address only; a host name in the configuration is resolved once here. */
@@ -121,17 +200,67 @@ public final class MeshNode {
     return vertx;
   }
 
-  /** Undeploys the verticles (each drains its work), then leaves the cluster. */
-  public Future<Void> stop() {
-    List<String> reversed = new ArrayList<>(deployments);
-    Collections.reverse(reversed);
-    Future<Void> chain = Future.succeededFuture();
-    for (String id : reversed) {
-      chain = chain.compose(ignored -> vertx.undeploy(id).recover(e -> {
-        LOG.warn("undeploy {} failed: {}", id, e.toString());
-        return Future.succeededFuture();
-      }));
+  public Node node() {
+    return node;
+  }
+
+  /** Completes once the node has stopped, whoever asked (a signal, an admin's drain request). */
+  public Future<Void> stopped() {
+    return stopped.future();
+  }
+
+  private void drainInBackground() {
+    node.startDraining();
+    vertx.runOnContext(v -> stop());
+  }
+
+  /**
+   * Drains and stops the node; asking again returns the same stop. Readiness turns false at once and the workers
+   * stop taking jobs; a node serving HTTP then keeps serving for {@code drain.delaySeconds} while load balancers
+   * take it out of rotation; then every verticle stops together (the edge finishing its in-flight requests, the
+   * workers their jobs, each within {@code drain.graceSeconds}, handing back what is left) before the clients they
+   * use close; the node leaves the cluster last.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopping) {
+      return stopped.future();
     }
-    return chain.eventually(vertx::close);
+    stopping = true;
+    node.startDraining();
+    boolean servesHttp = verticles.stream().anyMatch(d -> d.name() == VerticleName.EDGE) || healthServer != null;
+    Duration delay = servesHttp ? drain.delay() : Duration.ZERO;
+    LOG.info("node={} draining: serving {} s more, then stopping its verticles", node.id(), delay.toSeconds());
+    Promise<Void> waited = Promise.promise();
+    if (delay.isZero()) {
+      waited.complete();
+    } else {
+      vertx.setTimer(delay.toMillis(), t -> waited.complete());
+    }
+    waited.future()
+        .compose(ignored -> Future.join(undeploy(housekeeping, "housekeeping"),
+            Future.join(verticles.stream().map(d -> undeploy(d.id(), d.name().cliName())).toList())).<Void>mapEmpty())
+        .eventually(() -> healthServer == null ? Future.succeededFuture() : healthServer.close())
+        .eventually(responder::stop)
+        .eventually(() -> {
+          node.stopWatching();
+          checksRedis.close();
+          checksStorage.close();
+          return checksPool.close();
+        })
+        .eventually(() -> {
+          LOG.info("node={} leaving the cluster", node.id());
+          return vertx.close();
+        })
+        .onComplete(done -> stopped.tryComplete());
+    return stopped.future();
+  }
+
+  private Future<Void> undeploy(String deploymentId, String what) {
+    return vertx.undeploy(deploymentId)
+        .onSuccess(v -> LOG.info("node={} stopped verticle={}", node.id(), what))
+        .recover(e -> {
+          LOG.warn("node={} undeploy of {} failed: {}", node.id(), what, e.toString());
+          return Future.succeededFuture();
+        });
   }
 }

@@ -29,6 +29,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--skip-migrations", description = "Do not apply database migrations at start-up.")
   boolean skipMigrations;
 
+  /** The longest a drain may take before the stop gives up waiting (a second signal ends it at once). */
+  static final Duration STOP_LIMIT = Duration.ofMinutes(10);
+
   @Override
   public Integer call() throws InterruptedException {
     Set<VerticleName> names = VerticleName.parseList(verticles);
@@ -37,12 +40,11 @@ final class NodeCommand implements Callable<Integer> {
       Migrations.apply(PostgresConfig.from(config));
     }
     MeshNode node = Blocking.await(MeshNode.start(config, names), Duration.ofMinutes(2));
+    StopSignals.install(() -> Blocking.await(node.stop(), STOP_LIMIT));
+    System.out.println("Atelier node " + node.node().id() + " running " + verticles + "; Ctrl-C to stop");
+    // However the stop was asked for (a signal, an admin's drain request), the process ends with the node.
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      Blocking.await(node.stop(), Duration.ofSeconds(60));
-      stopped.countDown();
-    }, "atelier-node-shutdown"));
-    System.out.println("Atelier node running " + verticles + "; Ctrl-C to stop");
+    node.stopped().onComplete(done -> stopped.countDown());
     stopped.await();
     return 0;
   }

@@ -1,31 +1,33 @@
 package io.atelier.launcher;
 
 import io.atelier.edge.EdgeVerticle;
-import io.atelier.enrichment.EnrichmentVerticle;
-import io.atelier.render.RenderVerticle;
-import io.atelier.transcription.TranscriptionVerticle;
+import io.atelier.enrichment.EnrichmentHandlerFactory;
+import io.atelier.jobs.WorkerVerticle;
+import io.atelier.node.Node;
+import io.atelier.render.RenderHandlerFactory;
+import io.atelier.transcription.TranscriptionHandlerFactory;
 import io.vertx.core.Deployable;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
-/** The verticles a node can run, by the name used on the command line. */
+/** The verticles a node can run, by the name used on the command line. Each job kind runs in the one worker verticle. */
 enum VerticleName {
   EDGE(EdgeVerticle::new),
-  TRANSCRIPTION(TranscriptionVerticle::new),
-  ENRICHMENT(EnrichmentVerticle::new),
-  RENDER(RenderVerticle::new);
+  TRANSCRIPTION(node -> new WorkerVerticle(new TranscriptionHandlerFactory(), node)),
+  ENRICHMENT(node -> new WorkerVerticle(new EnrichmentHandlerFactory(), node)),
+  RENDER(node -> new WorkerVerticle(new RenderHandlerFactory(), node));
 
-  private final Supplier<Deployable> factory;
+  private final Function<Node, Deployable> factory;
 
-  VerticleName(Supplier<Deployable> factory) {
+  VerticleName(Function<Node, Deployable> factory) {
     this.factory = factory;
   }
 
-  Deployable create() {
-    return factory.get();
+  Deployable create(Node node) {
+    return factory.apply(node);
   }
 
   String cliName() {

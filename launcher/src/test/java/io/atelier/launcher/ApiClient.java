@@ -23,7 +23,9 @@ final class ApiClient {
   private final String apiKey;
 
   ApiClient(Vertx vertx, int port, String apiKey) {
-    this.web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    // More connections than the edge's database pool has, so that a burst of requests can reach it all at once.
+    this.web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
     this.apiKey = apiKey;
   }
 

@@ -39,7 +39,7 @@ class BenchCommandIT {
         Thread.sleep(3_000);
         assertThat(bench.process.isAlive()).as("the measured run takes far longer than this").isTrue();
 
-        bench.process.destroy();
+        bench.sigterm();
         assertThat(bench.process.waitFor(60, TimeUnit.SECONDS)).as("bench stops within 60 s of SIGTERM").isTrue();
         for (ProcessHandle server : servers) {
           server.onExit().get(10, TimeUnit.SECONDS);

@@ -46,7 +46,7 @@ class DevCommandIT {
         assertThat(readmeOutput).contains("\"state\":\"succeeded\"").contains("dashwood").contains(" --> ")
             .contains("\"type\":\"pipeline\",\"state\":\"succeeded\"").contains("image/png, ");
 
-        dev.process.destroy();
+        dev.sigterm();
         assertThat(dev.process.waitFor(90, TimeUnit.SECONDS)).as("dev stops within 90 s of SIGTERM").isTrue();
         for (ProcessHandle server : servers) {
           server.onExit().get(10, TimeUnit.SECONDS);
@@ -82,7 +82,7 @@ class DevCommandIT {
           "ATELIER_TRANSCRIPTION_WORK_DIRECTORY", dir.resolve("node-work").toString()),
           "node", "--verticles", "transcription,enrichment,render", "--config", dir.resolve("data/node.json").toString())) {
         try {
-          node.awaitLine(Pattern.compile("^Atelier node running transcription.*"), 120);
+          node.awaitLine(Pattern.compile("^Atelier node \\S+ running transcription.*"), 120);
           dev.awaitLine(Pattern.compile(".*Members \\{size:2, .*"), 60);
 
           String readmeOutput = runReadmeApiLines(key, port, dir);
@@ -112,7 +112,7 @@ class DevCommandIT {
             assertThat(projectId).isNotBlank();
           }
 
-          node.process.destroy();
+          node.sigterm();
           assertThat(node.process.waitFor(60, TimeUnit.SECONDS)).as("node stops on SIGTERM").isTrue();
         } finally {
           System.out.println(dev.transcript() + "\n" + node.transcript());

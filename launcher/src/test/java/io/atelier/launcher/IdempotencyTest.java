@@ -69,6 +69,7 @@ class IdempotencyTest {
     assertProblem(submit(key, body(asset, 1)), 409);
   }
 
+  /** More requests at once than the edge has database connections: each waits for the first, none for a pool. */
   @Test
   void concurrentRequestsWithOneKeyMakeOneJob() {
     String key = "burst-" + UUID.randomUUID();

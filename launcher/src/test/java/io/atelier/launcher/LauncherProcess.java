@@ -97,6 +97,14 @@ final class LauncherProcess implements AutoCloseable {
   }
 
   boolean printed(String fragment) {
+    if (!process.isAlive()) {
+      // Its last lines may still be on their way through the pipe.
+      try {
+        reader.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     synchronized (output) {
       return output.stream().anyMatch(l -> l.contains(fragment));
     }
@@ -108,11 +116,19 @@ final class LauncherProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends SIGTERM, as a supervisor stops a node. Through the process handle: {@link Process#destroy()} would also close
+   * the pipe of its output, so nothing it prints while it drains would be read.
+   */
+  void sigterm() {
+    process.toHandle().destroy();
+  }
+
   /** SIGTERM, then SIGKILL if it does not stop within a minute. */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
-      process.destroy();
+      sigterm();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }

@@ -49,15 +49,19 @@ final class LiveEventStream implements AutoCloseable {
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", lastEventId);
     }
-    stream.response = ApiClient.await(client.request(options).compose(request -> request.send()));
+    // The handlers are set on the event loop as the head arrives: events already in the first chunk are not lost.
+    stream.response = ApiClient.await(client.request(options).compose(request -> request.send()).onSuccess(response -> {
+      if (response.statusCode() == 200) {
+        response.handler(stream::receive);
+        response.endHandler(v -> stream.finish());
+        response.exceptionHandler(e -> stream.finish());
+      }
+    }));
     if (stream.response.statusCode() != 200) {
       String body = ApiClient.await(stream.response.body()).toString();
       client.close();
       throw new AssertionError("event stream " + path + " answered " + stream.response.statusCode() + ": " + body);
     }
-    stream.response.handler(stream::receive);
-    stream.response.endHandler(v -> stream.finish());
-    stream.response.exceptionHandler(e -> stream.finish());
     return stream;
   }
 

@@ -5,7 +5,6 @@ import static io.atelier.launcher.ApiClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atelier.launcher.JobEventsTest.Event;
-import io.atelier.render.RenderVerticle;
 import io.atelier.storage.ObjectStorage;
 import io.atelier.storage.S3Config;
 import io.vertx.core.DeploymentOptions;
@@ -57,7 +56,7 @@ class PipelineTest {
 
   static void startRender() {
     if (renderDeployment == null) {
-      renderDeployment = await(mesh.workerNode.vertx().deployVerticle(new RenderVerticle(),
+      renderDeployment = await(mesh.workerNode.vertx().deployVerticle(VerticleName.RENDER.create(mesh.workerNode.node()),
           new DeploymentOptions().setConfig(mesh.workerConfig)));
     }
   }

@@ -44,6 +44,8 @@ final class TestMesh {
   final ApiKeyRepository.NewProject projectA;
   final ApiKeyRepository.NewProject projectB;
   private final List<ApiKeyRepository.NewProject> projects = new ArrayList<>();
+  private final String cluster;
+  private final List<String> members;
 
   private TestMesh() throws IOException {
     // The nodes' folders are inside the services' one, which goes with them when they stop.
@@ -53,11 +55,12 @@ final class TestMesh {
     int portB = FreePorts.pick();
     edgePort = FreePorts.pick();
     edgePortB = FreePorts.pick();
-    List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-    String cluster = "atelier-test-" + UUID.randomUUID();
+    members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+    cluster = "atelier-test-" + UUID.randomUUID();
     edgeConfig = EmbeddedMeshConfig.build(services, folder.resolve("a"), edgePort, cluster, portA, members);
     workerConfig = EmbeddedMeshConfig.build(services, folder.resolve("b"), edgePortB, cluster, portB, members);
-    workerConfig.getJsonObject("transcription").put("concurrency", 2).put("leaseSeconds", 10);
+    // A long lease: a cancellation that stops a job within a second came over the bus, not with a renewal.
+    workerConfig.getJsonObject("transcription").put("concurrency", 2).put("leaseSeconds", 30);
     Migrations.apply(PostgresConfig.from(edgeConfig));
     Future<MeshNode> a = MeshNode.start(edgeConfig, EnumSet.of(VerticleName.EDGE));
     // Render is left to the tests that use it: they stop and start it as an operator would.
@@ -84,6 +87,14 @@ final class TestMesh {
 
   ApiClient client(String apiKey) {
     return new ApiClient(clientVertx, edgePort, apiKey);
+  }
+
+  /** The configuration of one more node joining this mesh's cluster, with its files under {@code name}. */
+  JsonObject configOfAnotherNode(String name) {
+    int port = FreePorts.pick();
+    List<String> all = new ArrayList<>(members);
+    all.add("127.0.0.1:" + port);
+    return EmbeddedMeshConfig.build(services, folder.resolve(name), 0, cluster, port, all);
   }
 
   /** A client of node B's edge. */

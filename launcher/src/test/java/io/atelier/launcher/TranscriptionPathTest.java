@@ -166,7 +166,8 @@ class TranscriptionPathTest {
     assertThat(history).hasSize(1);
     assertThat(history.getJsonObject(0).getString("outcome")).isEqualTo("failed");
     assertThat(history.getJsonObject(0).getString("error")).startsWith("corrupt_media:");
-    assertThat(history.getJsonObject(0).getString("worker")).startsWith("transcription-");
+    assertThat(history.getJsonObject(0).getString("worker")).isEqualTo(mesh.workerNode.node().workerName(
+        io.atelier.contracts.JobKind.TRANSCRIPTION));
     ApiClient.assertProblem(await(api.get("/v1/transcripts/" + broken).send()), 409);
 
     String healthy = api.submitTranscription(api.uploadAsset(SpeechSamples.librivox().get(4).wav()));

@@ -78,7 +78,7 @@ class WorkerCrashIT {
         List.of("-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve(name + "-tmp"))),
         "node", "--verticles", "transcription", "--config", dir.resolve("data/node.json").toString());
     processes.add(worker);
-    worker.awaitLine(Pattern.compile("^Atelier node running transcription.*"), 120);
+    worker.awaitLine(Pattern.compile("^Atelier node \\S+ running transcription.*"), 120);
     return worker;
   }
 
@@ -95,7 +95,8 @@ class WorkerCrashIT {
     throw new AssertionError("job never reached " + states + ": " + last);
   }
 
-  private static String curl(String key, String... args) throws Exception {
+  /** Runs curl with the key, as a person would; fails unless it succeeds; returns what it printed. */
+  static String curl(String key, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "-f", "-H", "Authorization: Bearer " + key));
     command.addAll(List.of(args));
     Process curl = new ProcessBuilder(command).start();

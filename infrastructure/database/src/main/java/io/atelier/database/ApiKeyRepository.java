@@ -60,6 +60,14 @@ public final class ApiKeyRepository {
         .map(ignored -> new NewProject(projectId, name, key)));
   }
 
+  /** A new key for the project with {@code role} ({@code admin} or {@code member}); returns the key, shown once. */
+  public Future<String> createKey(UUID projectId, String role) {
+    String key = generateKey();
+    return pool.preparedQuery("INSERT INTO api_keys (id, project_id, key_hash, key_prefix, role) VALUES ($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(UUID.randomUUID(), projectId, Buffer.buffer(hash(key)), key.substring(0, 8), role))
+        .map(key);
+  }
+
   /** True when the key exists and opens the project (used to reuse a remembered development key). */
   public Future<Boolean> opens(String apiKey, UUID projectId) {
     return findOwner(apiKey).map(owner -> owner.map(o -> o.projectId().equals(projectId)).orElse(false));

@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The assets table. Every read is scoped by project. */
@@ -38,5 +40,10 @@ public final class AssetRepository {
     return new Asset(row.getUUID("id"), row.getUUID("project_id"), row.getString("filename"),
         row.getString("content_type"), row.getLong("size_bytes"), row.getString("sha256"),
         row.getString("storage_key"), row.getOffsetDateTime("created_at"));
+  }
+
+  /** Which of the ids have a row here (of any project): for the sweep of files no row names. */
+  public Future<Set<UUID>> existing(List<UUID> ids) {
+    return IdLookup.found(pool, "SELECT id FROM assets WHERE id = ANY($1::uuid[])", ids);
   }
 }

@@ -41,6 +41,11 @@ public record PostgresConfig(String host, int port, String database, String user
         section.getInteger("poolSize", DEFAULT_POOL_SIZE));
   }
 
+  /** The same database, with at most {@code size} connections. */
+  public PostgresConfig withPoolSize(int size) {
+    return new PostgresConfig(host, port, database, user, password, size);
+  }
+
   public JsonObject toJson() {
     return new JsonObject().put("host", host).put("port", port).put("database", database).put("user", user)
         .put("password", password).put("poolSize", poolSize);

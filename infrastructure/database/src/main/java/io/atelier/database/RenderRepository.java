@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The renders table: the files a render job made, keyed by job so a job that runs twice keeps one set. */
@@ -47,5 +49,10 @@ public final class RenderRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()).map(row -> new Render(
             row.getUUID("job_id"), row.getUUID("project_id"), row.getUUID("asset_id"),
             (JsonObject) row.getValue("files"))));
+  }
+
+  /** Which of the ids have a row here (of any project): for the sweep of files no row names. */
+  public Future<Set<UUID>> existing(List<UUID> ids) {
+    return IdLookup.found(pool, "SELECT job_id FROM renders WHERE job_id = ANY($1::uuid[])", ids);
   }
 }

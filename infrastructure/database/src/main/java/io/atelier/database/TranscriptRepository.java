@@ -5,7 +5,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The transcripts table, keyed by job so a job that runs twice keeps one transcript. */
@@ -47,5 +49,10 @@ public final class TranscriptRepository {
         row.getString("engine"), row.getString("language"), row.getDouble("duration_seconds"),
         row.getString("text"), (io.vertx.core.json.JsonArray) row.getValue("words"),
         (io.vertx.core.json.JsonObject) row.getValue("files"));
+  }
+
+  /** Which of the ids have a row here (of any project): for the sweep of files no row names. */
+  public Future<Set<UUID>> existing(List<UUID> ids) {
+    return IdLookup.found(pool, "SELECT job_id FROM transcripts WHERE job_id = ANY($1::uuid[])", ids);
   }
 }

@@ -27,15 +27,24 @@ final class ChildProcess implements AutoCloseable {
     this.logFile = logFile;
   }
 
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   static ChildProcess start(String name, List<String> command, Path workDir, Path logFile) {
     try {
       Files.createDirectories(logFile.getParent());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + logFile.getParent(), e);
     }
+    List<String> detached = new java.util.ArrayList<>();
+    // In a session of its own, a server is not in the terminal's process group: Ctrl-C reaches only the JVM, which
+    // stops the mesh first and the servers after it. (PostgreSQL's pg_ctl detaches the same way.)
+    if (Files.isExecutable(SETSID)) {
+      detached.add(SETSID.toString());
+    }
+    detached.addAll(command);
     for (int attempt = 1; ; attempt++) {
       try {
-        Process process = new ProcessBuilder(command)
+        Process process = new ProcessBuilder(detached)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile())

@@ -7,10 +7,15 @@ import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A row of the jobs table. */
+/**
+ * A row of the jobs table.
+ *
+ * @param leaseOwner the worker running the job's current attempt (named as {@code BusAddresses.worker} takes it), or
+ *     null when no attempt runs
+ */
 public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID assetId, JsonObject params,
                   int attempts, int maxAttempts, String error, OffsetDateTime runAt, boolean cancelRequested,
-                  String webhookUrl, UUID pipelineId, Integer pipelineStep,
+                  String leaseOwner, String webhookUrl, UUID pipelineId, Integer pipelineStep,
                   OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime startedAt,
                   OffsetDateTime finishedAt) {
 
@@ -20,7 +25,8 @@ public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID as
             () -> new IllegalStateException("job " + row.getUUID("id") + " has unknown kind " + row.getString("kind"))),
         JobState.fromWireName(row.getString("state")), row.getUUID("asset_id"), (JsonObject) row.getValue("params"),
         row.getInteger("attempts"), row.getInteger("max_attempts"), row.getString("error"),
-        row.getOffsetDateTime("run_at"), row.getBoolean("cancel_requested"), row.getString("webhook_url"),
+        row.getOffsetDateTime("run_at"), row.getBoolean("cancel_requested"), row.getString("lease_owner"),
+        row.getString("webhook_url"),
         row.getUUID("pipeline_id"), row.getInteger("pipeline_step"),
         row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"));

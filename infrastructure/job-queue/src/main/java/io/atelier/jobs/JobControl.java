@@ -3,8 +3,9 @@ package io.atelier.jobs;
 import java.util.concurrent.CancellationException;
 
 /**
- * What a running job's handler may ask of its worker and be told by it, from any thread: whether the job's
- * cancellation was requested (noticed at the worker's next lease renewal), and where to report progress.
+ * What a running job's handler may ask of its worker and be told by it, from any thread: whether it should stop (its
+ * cancellation was requested, heard at once over the bus or at the next lease renewal, or its worker is stopping
+ * and hands the job back), and where to report progress.
  */
 public final class JobControl {
 

@@ -15,6 +15,11 @@ public interface JobHandler {
    */
   Future<ResultWriter> run(Job job, JobControl control);
 
+  /** Releases what the handler holds (models, thread pools) once its worker has stopped. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
   @FunctionalInterface
   interface ResultWriter {
 

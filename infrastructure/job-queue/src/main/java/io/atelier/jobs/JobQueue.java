@@ -2,7 +2,12 @@ package io.atelier.jobs;
 
 import io.atelier.contracts.JobKind;
 import io.atelier.contracts.QueuedJob;
+import io.atelier.contracts.BusAddresses;
+import io.atelier.contracts.CancelJob;
+import io.atelier.contracts.JobState;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -16,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Submits jobs: the row is committed in PostgreSQL first (the job exists from then on), then an entry naming it is
- * added to the kind's Redis stream so a worker picks it up at once.
+ * Submits, cancels and retries jobs. Each change commits in PostgreSQL first (the job exists, or is cancelled, from
+ * then on), then an entry naming the job is added to its kind's Redis stream so a worker picks it up at once, and the
+ * change is published on the bus. A running job's cancellation is also sent to the worker holding its lease.
  */
 public final class JobQueue {
 
@@ -27,13 +33,20 @@ public final class JobQueue {
   /** Submissions that arrive together are committed together (see {@link GroupCommit}). */
   private static final int SUBMIT_BATCH = 256;
 
+  /** How long a cancellation waits for the job's worker to say it is stopping the job. */
+  private static final long CANCEL_REQUEST_TIMEOUT_MILLIS = 2_000;
+
   private final JobRepository jobs;
   private final Redis redis;
+  private final JobEvents events;
+  private final EventBus bus;
   private final GroupCommit<JobRepository.NewJob, Job> submissions;
 
-  public JobQueue(JobRepository jobs, Redis redis) {
+  public JobQueue(JobRepository jobs, Redis redis, JobEvents events, EventBus bus) {
     this.jobs = jobs;
     this.redis = redis;
+    this.events = events;
+    this.bus = bus;
     this.submissions = new GroupCommit<>(SUBMIT_BATCH, 1, this::insertAndPublish);
   }
 
@@ -101,15 +114,22 @@ public final class JobQueue {
     return com.github.f4b6a3.uuid.UuidCreator.getTimeOrderedEpoch();
   }
 
+  /** What a keyed submission's transaction did: inserted the job, or found the key claimed by an earlier request. */
+  private record Claim(Job inserted, JobRepository.KeyedJob earlier) {
+  }
+
   private Future<Submitted> submitOnce(JobSubmission submission, byte[] hash) {
     UUID jobId = newJobId();
+    // The earlier request's job is looked up after the transaction: a transaction that waits for a second
+    // connection of the same pool deadlocks the pool once every connection is held by such a wait.
     return jobs.pool().withTransaction(tx -> JobRepository.claimKey(tx, submission.projectId(),
                 submission.idempotencyKey(), hash, jobId)
             .compose(existing -> existing.isEmpty()
-                ? JobRepository.insert(tx, jobId, submission).map(job -> new Submitted(job, false))
-                : replay(submission, hash, existing.get())))
-        .compose(submitted -> submitted.replayed() ? Future.succeededFuture(submitted)
-            : publishAfterCommit(submitted.job()).map(submitted));
+                ? JobRepository.insert(tx, jobId, submission).map(job -> new Claim(job, null))
+                : Future.succeededFuture(new Claim(null, existing.get()))))
+        .compose(claim -> claim.earlier() != null ? replay(submission, hash, claim.earlier())
+            : publishAfterCommit(claim.inserted()).map(new Submitted(claim.inserted(), false))
+                .onSuccess(ignored -> events.changed(claim.inserted(), JobState.QUEUED, null)));
   }
 
   private Future<Submitted> replay(JobSubmission submission, byte[] hash, JobRepository.KeyedJob keyed) {
@@ -149,7 +169,8 @@ public final class JobQueue {
           .recover(e -> {
             LOG.warn("{} jobs committed but not published to Redis: {}", inserted.size(), e.getMessage());
             return Future.succeededFuture(inserted);
-          });
+          })
+          .onSuccess(committed -> committed.forEach(job -> events.changed(job, JobState.QUEUED, null)));
     });
   }
 
@@ -164,17 +185,62 @@ public final class JobQueue {
   }
 
   /**
-   * Queues a failed or cancelled job again, with a fresh round of its kind's attempts. Empty when the job is not in
-   * the project or is not failed or cancelled.
+   * Queues a failed or cancelled job again, with a fresh round of its kind's attempts; fails with
+   * {@link WrongStateException} when it is neither.
    */
-  public Future<java.util.Optional<Job>> retry(UUID projectId, Job job) {
-    return jobs.requeue(projectId, job.id(), job.kind().defaultMaxAttempts())
-        .compose(requeued -> requeued.isEmpty() ? Future.succeededFuture(requeued)
-            : publish(new QueuedJob(job.id(), projectId, job.kind())).map(requeued)
-                .recover(e -> {
-                  LOG.warn("job={} queued again but not published to Redis: {}", job.id(), e.getMessage());
-                  return Future.succeededFuture(requeued);
-                }));
+  public Future<Job> retry(Job job) {
+    return requeue(job, job.kind().defaultMaxAttempts(), "retried");
+  }
+
+  /**
+   * Queues a failed or cancelled job again with {@code extraAttempts} more attempts, adds its entry and publishes
+   * the change; {@code action} names what the caller asked for, for the refusal of a job in another state.
+   */
+  Future<Job> requeue(Job job, int extraAttempts, String action) {
+    return jobs.requeue(job.projectId(), job.id(), extraAttempts)
+        .compose(requeued -> requeued.isPresent() ? Future.succeededFuture(requeued.get())
+            : refusal(job, action, "failed or cancelled"))
+        .compose(requeued -> publishAfterCommit(requeued).map(requeued))
+        .onSuccess(requeued -> events.changed(requeued, JobState.QUEUED, null));
+  }
+
+  /**
+   * Cancels a job: a queued one at once; for a running one the cancellation is committed and the worker holding
+   * its lease is asked over the bus to stop it now. Should that request not reach it, the worker learns of the
+   * cancellation at its next lease renewal. Fails with {@link WrongStateException} for a finished job.
+   */
+  public Future<Job> cancel(Job job) {
+    return jobs.requestCancel(job.projectId(), job.id())
+        .compose(cancelled -> cancelled.isPresent() ? Future.succeededFuture(cancelled.get())
+            : refusal(job, "cancelled", "queued or running"))
+        .onSuccess(cancelled -> {
+          if (cancelled.state() == JobState.CANCELLED) {
+            events.changed(cancelled, JobState.CANCELLED, null);
+          } else {
+            tellWorker(cancelled);
+          }
+        });
+  }
+
+  private void tellWorker(Job job) {
+    if (job.leaseOwner() == null) {
+      return;
+    }
+    bus.<JsonObject>request(BusAddresses.worker(job.leaseOwner()), new CancelJob(job.id(), job.attempts()).toJson(),
+            new DeliveryOptions().setSendTimeout(CANCEL_REQUEST_TIMEOUT_MILLIS))
+        .onSuccess(reply -> LOG.info("job={} worker={} is stopping it", job.id(), job.leaseOwner()))
+        .onFailure(e -> LOG.info("job={} worker={} not told at once ({}); it stops at its next lease renewal",
+            job.id(), job.leaseOwner(), e.getMessage()));
+  }
+
+  /** A {@link WrongStateException} naming the job's state as it is now. */
+  private <T> Future<T> refusal(Job job, String action, String allowed) {
+    return jobs.find(job.projectId(), job.id()).compose(now -> Future.failedFuture(new WrongStateException("job",
+        job.id(), now.map(Job::state).orElse(job.state()), action, allowed)));
+  }
+
+  Future<Void> publish(Job job) {
+    return publish(new QueuedJob(job.id(), job.projectId(), job.kind()));
   }
 
   Future<Void> publish(QueuedJob queued) {

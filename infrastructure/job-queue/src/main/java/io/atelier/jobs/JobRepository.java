@@ -3,6 +3,7 @@ package io.atelier.jobs;
 import io.atelier.contracts.JobKind;
 import io.atelier.contracts.JobState;
 import io.atelier.contracts.QueuedJob;
+import io.atelier.database.IdLookup;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -237,10 +239,11 @@ public final class JobRepository {
   }
 
   /**
-   * Cancels a job: a queued one at once, a running one by asking its worker to stop (it notices at its next lease
-   * renewal). Empty when the job does not exist in the project or has already finished.
+   * Cancels a job: a queued one at once; a running one is flagged, which its worker reads at its next lease renewal
+   * (and {@link JobQueue#cancel} tells it at once). Empty when the job does not exist in the project or has already
+   * finished.
    */
-  public Future<Optional<Job>> requestCancel(UUID projectId, UUID jobId) {
+  Future<Optional<Job>> requestCancel(UUID projectId, UUID jobId) {
     return pool.preparedQuery("SELECT * FROM request_job_cancel($1, $2)")
         .execute(Tuple.of(projectId, jobId))
         .map(JobRepository::first);
@@ -336,6 +339,18 @@ public final class JobRepository {
 
   private static String instant(OffsetDateTime time) {
     return time == null ? null : time.toInstant().toString();
+  }
+
+  /** Which of the jobs are still queued or running (their next attempt may still write files): for the file sweep. */
+  public Future<Set<UUID>> unfinished(List<UUID> ids) {
+    return IdLookup.found(pool, "SELECT id FROM jobs WHERE id = ANY($1::uuid[]) AND finished_at IS NULL", ids);
+  }
+
+  /** Deletes idempotency keys older than {@code age}: a repeat after that is a new request. Returns how many. */
+  public Future<Integer> purgeIdempotencyKeys(Duration age) {
+    return pool.preparedQuery("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)")
+        .execute(Tuple.of((double) age.toSeconds()))
+        .map(rows -> rows.rowCount());
   }
 
   Pool pool() {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * entry was never added or may have been lost (Redis restarted empty), and running jobs whose worker's lease expired.
  * A duplicate entry is harmless: the job row decides what a delivery does.
  */
-final class JobSweeper {
+public final class JobSweeper {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobSweeper.class);
   private static final int BATCH = 200;
@@ -28,7 +28,7 @@ final class JobSweeper {
   private long timer = -1;
   private boolean sweeping;
 
-  JobSweeper(Vertx vertx, JobRepository jobs, JobQueue queue, JobKind kind, Duration interval, Duration republishAfter) {
+  public JobSweeper(Vertx vertx, JobRepository jobs, JobQueue queue, JobKind kind, Duration interval, Duration republishAfter) {
     this.vertx = vertx;
     this.jobs = jobs;
     this.queue = queue;
@@ -37,16 +37,16 @@ final class JobSweeper {
     this.republishAfter = republishAfter;
   }
 
-  void start() {
+  public void start() {
     timer = vertx.setPeriodic(interval.toMillis(), t -> sweep());
   }
 
-  void stop() {
+  public void stop() {
     vertx.cancelTimer(timer);
   }
 
   /** One pass; publishes batch after batch until nothing is left. */
-  Future<Integer> sweep() {
+  public Future<Integer> sweep() {
     if (sweeping) {
       return Future.succeededFuture(0);
     }

@@ -19,30 +19,17 @@ public final class PipelineQueue {
   private final JobRepository jobs;
   private final PipelineRepository pipelines;
   private final JobQueue queue;
+  private final JobEvents events;
 
-  public PipelineQueue(JobRepository jobs, PipelineRepository pipelines, JobQueue queue) {
+  public PipelineQueue(JobRepository jobs, PipelineRepository pipelines, JobQueue queue, JobEvents events) {
     this.jobs = jobs;
     this.pipelines = pipelines;
     this.queue = queue;
+    this.events = events;
   }
 
   /** A pipeline as submitted; {@code replayed} when an idempotency key returned the pipeline an earlier request made. */
   public record Submitted(Pipeline pipeline, boolean replayed) {
-  }
-
-  /** A pipeline is not in a state that allows what was asked. */
-  public static final class PipelineStateException extends RuntimeException {
-    private final transient Pipeline pipeline;
-
-    PipelineStateException(Pipeline pipeline, String action, String allowed) {
-      super("pipeline " + pipeline.id() + " is " + pipeline.state().wireName() + "; only " + allowed
-          + " pipelines can be " + action);
-      this.pipeline = pipeline;
-    }
-
-    public Pipeline pipeline() {
-      return pipeline;
-    }
   }
 
   /**
@@ -84,16 +71,19 @@ public final class PipelineQueue {
           }
           return publish(new QueuedJob(firstJobId, submission.projectId(), submission.steps().get(0).kind()))
               .compose(ignored -> pipelines.find(submission.projectId(), pipelineId))
-              .map(found -> new Submitted(found.orElseThrow(), false));
+              .map(found -> new Submitted(found.orElseThrow(), false))
+              .onSuccess(submitted -> events.changed(submitted.pipeline().jobs().get(0), JobState.QUEUED, null));
         });
   }
 
-  /** Cancels the pipeline's current step: at once when queued, at its worker's next lease renewal when running. */
+  /** Cancels the pipeline's current step: at once when queued; when running, its worker is told to stop it. */
   public Future<Pipeline> cancel(Pipeline pipeline) {
     if (pipeline.state().isTerminal()) {
-      return Future.failedFuture(new PipelineStateException(pipeline, "cancelled", "queued or running"));
+      return Future.failedFuture(refusal(pipeline, "cancelled", "queued or running"));
     }
-    return jobs.requestCancel(pipeline.projectId(), pipeline.currentJob().id())
+    return queue.cancel(pipeline.currentJob())
+        // The step finished a moment ago: what matters is the pipeline's state now.
+        .recover(e -> e instanceof WrongStateException ? Future.succeededFuture() : Future.failedFuture(e))
         .compose(ignored -> reload(pipeline));
   }
 
@@ -103,16 +93,19 @@ public final class PipelineQueue {
    */
   public Future<Pipeline> resume(Pipeline pipeline) {
     if (pipeline.state() != JobState.FAILED && pipeline.state() != JobState.CANCELLED) {
-      return Future.failedFuture(new PipelineStateException(pipeline, "resumed", "failed or cancelled"));
+      return Future.failedFuture(refusal(pipeline, "resumed", "failed or cancelled"));
     }
-    Job step = pipeline.currentJob();
     int attempts = pipeline.steps().getJsonObject(pipeline.currentStep()).getInteger("maxAttempts");
-    return jobs.requeue(pipeline.projectId(), step.id(), attempts)
-        .compose(requeued -> requeued.isEmpty()
-            // Someone else resumed it (or cancelled it) a moment ago: say what it is now.
-            ? reload(pipeline).compose(now -> Future.failedFuture(
-                new PipelineStateException(now, "resumed", "failed or cancelled")))
-            : publish(new QueuedJob(step.id(), pipeline.projectId(), step.kind())).compose(ignored -> reload(pipeline)));
+    return queue.requeue(pipeline.currentJob(), attempts, "resumed")
+        // Someone else resumed it (or cancelled it) a moment ago: say what it is now.
+        .recover(e -> e instanceof WrongStateException
+            ? reload(pipeline).compose(now -> Future.failedFuture(refusal(now, "resumed", "failed or cancelled")))
+            : Future.failedFuture(e))
+        .compose(ignored -> reload(pipeline));
+  }
+
+  private static WrongStateException refusal(Pipeline pipeline, String action, String allowed) {
+    return new WrongStateException("pipeline", pipeline.id(), pipeline.state(), action, allowed);
   }
 
   private Future<Pipeline> reload(Pipeline pipeline) {

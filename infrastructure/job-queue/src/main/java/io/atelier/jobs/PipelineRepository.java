@@ -78,18 +78,15 @@ public final class PipelineRepository {
    * Marks the pipeline's queued, due, never published jobs published and returns them: the step a finished step
    * has just queued, for its worker to add to the next kind's stream.
    */
-  Future<List<QueuedJob>> takeUnpublished(UUID pipelineId) {
+  Future<List<Job>> takeUnpublished(UUID pipelineId) {
     return pool.preparedQuery("""
             UPDATE jobs SET published_at = now()
             WHERE pipeline_id = $1 AND state = 'queued' AND published_at IS NULL AND run_at <= now()
-            RETURNING id, project_id, kind""")
+            RETURNING *""")
         .execute(Tuple.of(pipelineId))
         .map(rows -> {
-          List<QueuedJob> due = new ArrayList<>();
-          for (Row row : rows) {
-            JobKind.fromWireName(row.getString("kind"))
-                .ifPresent(kind -> due.add(new QueuedJob(row.getUUID("id"), row.getUUID("project_id"), kind)));
-          }
+          List<Job> due = new ArrayList<>();
+          rows.forEach(row -> due.add(Job.fromRow(row)));
           return due;
         });
   }

@@ -15,8 +15,16 @@ import java.time.Duration;
 public record WorkerConfig(int concurrency, Duration lease, Duration pollBlock, RetryPolicy retry,
                            Duration sweepInterval, Duration republishAfter) {
 
+  /** How long a kind's worker waits on one read of its stream, unless told otherwise. */
+  public static final Duration DEFAULT_POLL_BLOCK = Duration.ofSeconds(2);
+
   public WorkerConfig(int concurrency, Duration lease, Duration pollBlock) {
     this(concurrency, lease, pollBlock, RetryPolicy.DEFAULT, Duration.ofSeconds(1), Duration.ofSeconds(60));
+  }
+
+  /** A kind's worker as its configuration section gives it: the concurrency and lease, defaults for the rest. */
+  public static WorkerConfig of(int concurrency, Duration lease) {
+    return new WorkerConfig(concurrency, lease, DEFAULT_POLL_BLOCK);
   }
 
   public WorkerConfig {

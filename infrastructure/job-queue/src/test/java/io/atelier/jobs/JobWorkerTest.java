@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +52,10 @@ class JobWorkerTest {
   static UUID project;
   static UUID asset;
 
+  static JobEngine engine;
+
   final List<JobWorker> workers = new ArrayList<>();
+  final List<JobSweeper> sweepers = new ArrayList<>();
 
   @BeforeAll
   static void startServices() throws Exception {
@@ -63,7 +67,8 @@ class JobWorkerTest {
     pool = DatabasePool.create(vertx, config);
     redis = RedisConnections.create(vertx, new RedisConfig(services.redisUri(), 4));
     jobs = new JobRepository(pool);
-    queue = new JobQueue(jobs, redis);
+    engine = JobEngine.create(vertx, pool, redis);
+    queue = engine.queue();
     project = UUID.randomUUID();
     asset = UUID.randomUUID();
     await(pool.preparedQuery("INSERT INTO projects (id, name) VALUES ($1, 'jobs')").execute(Tuple.of(project)));
@@ -87,7 +92,8 @@ class JobWorkerTest {
 
   @AfterEach
   void stopWorkers() {
-    workers.forEach(w -> await(w.stop()));
+    sweepers.forEach(JobSweeper::stop);
+    workers.forEach(w -> await(w.stop(Duration.ofSeconds(10))));
   }
 
   @Test
@@ -312,7 +318,7 @@ class JobWorkerTest {
     WorkerConfig oneSlot = new WorkerConfig(1, lease, Duration.ofMillis(200), FAST_RETRY, Duration.ofMillis(200),
         Duration.ofSeconds(120));
     java.util.Map<UUID, AtomicInteger> runs = new java.util.concurrent.ConcurrentHashMap<>();
-    JobWorker first = new JobWorker(vertx, redis, jobs, KIND, JobWorker.uniqueWorkerName("test"), oneSlot, timed(runs));
+    JobWorker first = new JobWorker(vertx, engine, KIND, JobWorker.uniqueWorkerName("test"), oneSlot, timed(runs));
     await(first.start());
     // A short job first: the worker reads ahead once its jobs have shown to be short.
     Job shortOne = await(queue.submit(project, KIND, asset, lasting(1)));
@@ -328,7 +334,7 @@ class JobWorkerTest {
       assertThat(System.nanoTime()).as("the worker reads one entry ahead").isLessThan(deadline);
       sleep(20);
     }
-    await(first.stop());
+    await(first.stop(Duration.ofSeconds(10)));
     start(lease, timed(runs), oneSlot);
     for (Job job : submitted) {
       assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(1);
@@ -466,6 +472,69 @@ class JobWorkerTest {
   }
 
   @Test
+  void aCancellationReachesTheRunningHandlerOverTheBusWithoutWaitingForTheLeaseRenewal() {
+    AtomicLong stoppedAt = new AtomicLong();
+    JobHandler untilCancelled = (job, control) -> {
+      Promise<JobHandler.ResultWriter> done = Promise.promise();
+      long poll = vertx.setPeriodic(10, t -> {
+        if (control.isCancelRequested()) {
+          stoppedAt.compareAndSet(0, System.nanoTime());
+          done.tryFail(new java.util.concurrent.CancellationException());
+        }
+      });
+      return done.future().onComplete(r -> vertx.cancelTimer(poll));
+    };
+    // Renewals every 20 s: a stop within a second can only come from the request on the bus.
+    Duration longLease = Duration.ofSeconds(60);
+    start(longLease, untilCancelled, new WorkerConfig(1, longLease, Duration.ofMillis(200), FAST_RETRY,
+        Duration.ofMillis(200), Duration.ofSeconds(120)));
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    Job running = awaitState(job.id(), JobState.RUNNING);
+    assertThat(running.leaseOwner()).isEqualTo(workers.get(0).name());
+    long cancelled = System.nanoTime();
+    assertThat(await(queue.cancel(running)).cancelRequested()).isTrue();
+    awaitState(job.id(), JobState.CANCELLED);
+    assertThat(Duration.ofNanos(stoppedAt.get() - cancelled)).as("the handler was told at once")
+        .isLessThan(Duration.ofSeconds(1));
+    assertThat(attempts(job.id())).containsExactly("1:cancelled");
+  }
+
+  @Test
+  void aStoppingWorkerHandsBackAJobThatOutlastsItsGracePeriodAndAnotherWorkerFinishesItWithoutWaitingForTheLease() {
+    Duration longLease = Duration.ofSeconds(60);
+    WorkerConfig config = new WorkerConfig(1, longLease, Duration.ofMillis(200), FAST_RETRY, Duration.ofMillis(200),
+        Duration.ofSeconds(120));
+    AtomicInteger toldToStop = new AtomicInteger();
+    JobHandler firstNeverEnds = (job, control) -> {
+      if (job.attempts() > 1) {
+        return Future.succeededFuture(JobHandler.ResultWriter.NONE);
+      }
+      Promise<JobHandler.ResultWriter> done = Promise.promise();
+      long poll = vertx.setPeriodic(10, t -> {
+        if (control.isCancelRequested()) {
+          toldToStop.incrementAndGet();
+          done.tryFail(new java.util.concurrent.CancellationException());
+        }
+      });
+      return done.future().onComplete(r -> vertx.cancelTimer(poll));
+    };
+    JobWorker draining = new JobWorker(vertx, engine, KIND, JobWorker.uniqueWorkerName("draining"), config,
+        firstNeverEnds);
+    await(draining.start());
+    Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
+    awaitState(job.id(), JobState.RUNNING);
+    await(draining.stop(Duration.ofMillis(300)));
+    assertThat(toldToStop).as("the handed-back handler was told to stop").hasValue(1);
+
+    start(longLease, firstNeverEnds, config);
+    Job finished = awaitState(job.id(), JobState.SUCCEEDED);
+    assertThat(finished.attempts()).isEqualTo(2);
+    assertThat(finished.maxAttempts()).as("the handed-back attempt is given back").isEqualTo(KIND.defaultMaxAttempts() + 1);
+    assertThat(attempts(job.id())).containsExactly("1:handed back", "2:succeeded");
+    awaitNoPendingEntries();
+  }
+
+  @Test
   void aCancelledQueuedJobNeverRuns() {
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
     assertThat(await(jobs.requestCancel(project, job.id())).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
@@ -489,18 +558,22 @@ class JobWorkerTest {
         : Future.succeededFuture(tx -> Future.succeededFuture()));
     Job job = await(queue.submit(project, KIND, asset, new JsonObject()));
     Job failed = awaitState(job.id(), JobState.FAILED);
-    Job requeued = await(queue.retry(project, failed)).orElseThrow();
+    Job requeued = await(queue.retry(failed));
     assertThat(requeued.state()).isEqualTo(JobState.QUEUED);
     assertThat(requeued.maxAttempts()).isEqualTo(1 + KIND.defaultMaxAttempts());
     assertThat(awaitState(job.id(), JobState.SUCCEEDED).attempts()).isEqualTo(2);
     assertThat(attempts(job.id())).containsExactly("1:failed", "2:succeeded");
-    assertThat(await(queue.retry(project, requeued))).as("a succeeded job is not retried").isEmpty();
+    Job succeeded = await(jobs.find(project, job.id())).orElseThrow();
+    assertThat(queue.retry(succeeded).toCompletionStage().toCompletableFuture()).as("a succeeded job is not retried")
+        .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
+        .isInstanceOf(WrongStateException.class).withMessageContaining("is succeeded");
   }
 
   @Test
   void aJobIsCommittedEvenWhenRedisCannotTakeItsEntry() {
     Redis unreachable = Redis.createClient(vertx, "redis://127.0.0.1:1");
-    Job job = await(new JobQueue(jobs, unreachable).submit(project, KIND, asset, new JsonObject()));
+    Job job = await(new JobQueue(jobs, unreachable, engine.events(), vertx.eventBus())
+        .submit(project, KIND, asset, new JsonObject()));
     assertThat(await(jobs.find(project, job.id())).orElseThrow().state()).isEqualTo(JobState.QUEUED);
     unreachable.close();
   }
@@ -513,9 +586,13 @@ class JobWorkerTest {
   }
 
   private void start(Duration lease, JobHandler handler, WorkerConfig config) {
-    JobWorker worker = new JobWorker(vertx, redis, jobs, KIND, JobWorker.uniqueWorkerName("test"), config, handler);
+    JobWorker worker = new JobWorker(vertx, engine, KIND, JobWorker.uniqueWorkerName("test"), config, handler);
     await(worker.start());
     workers.add(worker);
+    // As the worker verticle does: a sweeper beside each worker re-publishes what Redis lost.
+    JobSweeper sweeper = new JobSweeper(vertx, jobs, queue, KIND, config.sweepInterval(), config.republishAfter());
+    sweeper.start();
+    sweepers.add(sweeper);
   }
 
   private static List<Long> waitsBetweenAttempts(UUID jobId) {

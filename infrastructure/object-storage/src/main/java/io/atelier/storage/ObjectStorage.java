@@ -63,6 +63,14 @@ public final class ObjectStorage implements AutoCloseable {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
   }
 
+  /** Succeeds when the bucket answers: what a node's readiness asks of object storage. */
+  public Future<Void> reachable() {
+    return run(() -> {
+      client.headBucket(b -> b.bucket(bucket));
+      return null;
+    });
+  }
+
   /** Creates the bucket unless it exists. */
   public Future<Void> ensureBucket() {
     return run(() -> {

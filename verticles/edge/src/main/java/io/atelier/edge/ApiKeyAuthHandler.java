@@ -10,6 +10,9 @@ import java.util.UUID;
 final class ApiKeyAuthHandler implements Handler<RoutingContext> {
 
   private static final String PROJECT = "atelier.projectId";
+  private static final String ROLE = "atelier.role";
+  /** The role that may see and act on the mesh itself (its nodes), beside its own project. */
+  static final String ADMIN = "admin";
 
   private final ApiKeyRepository keys;
 
@@ -37,6 +40,7 @@ final class ApiKeyAuthHandler implements Handler<RoutingContext> {
         challenge(ctx, "the API key is not valid");
       } else {
         ctx.put(PROJECT, result.result().get().projectId());
+        ctx.put(ROLE, result.result().get().role());
         ctx.next();
       }
     });
@@ -45,6 +49,13 @@ final class ApiKeyAuthHandler implements Handler<RoutingContext> {
   private static void challenge(RoutingContext ctx, String detail) {
     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"atelier\"");
     ctx.fail(Problem.unauthorized(detail));
+  }
+
+  /** Lets the request through only when its key has {@code role}; a {@code 403} naming it otherwise. */
+  static void requireRole(RoutingContext ctx, String role) {
+    if (!role.equals(ctx.get(ROLE))) {
+      throw Problem.forbidden("this needs a key with the " + role + " role; this key's role is " + ctx.get(ROLE));
+    }
   }
 
   /** The project of the authenticated request. */

@@ -2,6 +2,7 @@ package io.atelier.edge;
 
 import io.atelier.database.Asset;
 import io.atelier.database.AssetRepository;
+import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,7 +58,7 @@ final class AssetRoutes {
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
     UUID assetId = UUID.randomUUID();
     Path file = Path.of(upload.uploadedFileName());
-    String storageKey = "projects/" + projectId + "/assets/" + assetId + "/original";
+    String storageKey = ObjectKeys.of(projectId, ObjectKeys.Folder.ASSETS, assetId, "original");
     vertx.<Inspected>executeBlocking(() -> inspect(file), false)
         .compose(inspected -> storage.putFile(storageKey, file, inspected.contentType())
             .compose(ignored -> assets.insert(new Asset(assetId, projectId, safeFilename(upload.fileName()),

@@ -3,36 +3,46 @@ package io.atelier.edge;
 import io.atelier.database.ApiKeyRepository;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.DatabasePool;
-import io.atelier.database.PostgresConfig;
 import io.atelier.database.EnrichmentRepository;
+import io.atelier.database.PostgresConfig;
 import io.atelier.database.RenderRepository;
 import io.atelier.database.TranscriptRepository;
-import io.atelier.jobs.JobQueue;
-import io.atelier.jobs.PipelineQueue;
-import io.atelier.jobs.PipelineRepository;
-import io.atelier.jobs.JobRepository;
+import io.atelier.jobs.JobEngine;
 import io.atelier.jobs.QueueMetrics;
+import io.atelier.node.DrainConfig;
+import io.atelier.node.HealthRoutes;
+import io.atelier.node.Node;
 import io.atelier.redis.RedisConfig;
 import io.atelier.redis.RedisConnections;
 import io.atelier.storage.ObjectStorage;
 import io.atelier.storage.S3Config;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP edge: REST {@code /v1}, health and metrics. Stateless: any number of instances serve the same API. */
+/**
+ * The HTTP edge: REST {@code /v1}, health and metrics. Stateless: any number of instances serve the same API.
+ *
+ * <p>Draining: once the node drains, every response says {@code Connection: close}, so clients and load balancers
+ * open their next request elsewhere while readiness already says no. When the edge stops, its event streams end
+ * with a hint to reconnect (they resume on another edge by {@code Last-Event-ID}), the server stops accepting and
+ * gives in-flight requests {@code drain.graceSeconds} to finish.
+ */
 public final class EdgeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
 
+  private final Node node;
   private Pool pool;
   private Redis redis;
   private ObjectStorage storage;
@@ -40,35 +50,49 @@ public final class EdgeVerticle extends VerticleBase {
   private JobEventStreams eventStreams;
   private QueueMetrics queueMetrics;
   private WebhookDispatcher webhooks;
+  private DrainConfig drain;
+  private Node.Registration onDrain;
+  private volatile boolean closingConnections;
+
+  public EdgeVerticle(Node node) {
+    this.node = Objects.requireNonNull(node, "node");
+  }
 
   @Override
   public Future<?> start() {
     EdgeConfig edge = EdgeConfig.from(config());
+    drain = DrainConfig.from(config());
+    WebhookTargets webhookTargets = WebhookTargets.from(config());
     pool = DatabasePool.create(vertx, PostgresConfig.from(config()));
     redis = RedisConnections.create(vertx, RedisConfig.from(config()));
     storage = ObjectStorage.create(vertx, S3Config.from(config()));
-
-    JobRepository jobs = new JobRepository(pool);
+    JobEngine engine = JobEngine.create(vertx, pool, redis);
     AssetRepository assets = new AssetRepository(pool);
+
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
+    router.route().handler(ctx -> {
+      if (closingConnections) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      }
+      ctx.next();
+    });
+    HealthRoutes.mount(router, node);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.route("/v1/*").handler(new ApiKeyAuthHandler(new ApiKeyRepository(pool)));
+    new AdminRoutes(vertx).mount(router);
     new AssetRoutes(vertx, assets, storage).mount(router, edge);
-    JobQueue jobQueue = new JobQueue(jobs, redis);
-    PipelineRepository pipelines = new PipelineRepository(pool);
-    new JobRoutes(jobQueue, jobs, assets).mount(router);
-    new PipelineRoutes(new PipelineQueue(jobs, pipelines, jobQueue), pipelines, assets).mount(router);
-    new TranscriptRoutes(jobs, new TranscriptRepository(pool), storage).mount(router);
-    new EnrichmentRoutes(jobs, new EnrichmentRepository(pool)).mount(router);
-    new RenderRoutes(jobs, new RenderRepository(pool), storage).mount(router);
+    new JobRoutes(engine.queue(), engine.jobs(), assets, webhookTargets).mount(router);
+    new PipelineRoutes(engine.pipelineQueue(), engine.pipelines(), assets, webhookTargets).mount(router);
+    new TranscriptRoutes(engine.jobs(), new TranscriptRepository(pool), storage).mount(router);
+    new EnrichmentRoutes(engine.jobs(), new EnrichmentRepository(pool)).mount(router);
+    new RenderRoutes(engine.jobs(), new RenderRepository(pool), storage).mount(router);
     queueMetrics = new QueueMetrics(vertx, pool);
     queueMetrics.start(5_000);
     WebhookDeliveries deliveries = new WebhookDeliveries(pool);
     new WebhookRoutes(deliveries).mount(router);
-    webhooks = new WebhookDispatcher(vertx, deliveries, WebhookTargets.from(config()));
+    webhooks = new WebhookDispatcher(vertx, deliveries, webhookTargets);
     webhooks.start();
-    eventStreams = new JobEventStreams(vertx, jobs, pipelines);
+    eventStreams = new JobEventStreams(vertx, engine.jobs(), engine.pipelines());
     eventStreams.mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new ProblemResponder());
@@ -80,6 +104,7 @@ public final class EdgeVerticle extends VerticleBase {
             .listen())
         .onSuccess(s -> {
           server = s;
+          onDrain = node.onDraining(() -> closingConnections = true);
           LOG.info("edge listening on http://{}:{}", edge.host(), s.actualPort());
         });
   }
@@ -91,6 +116,10 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    closingConnections = true;
+    if (onDrain != null) {
+      onDrain.remove();
+    }
     if (queueMetrics != null) {
       queueMetrics.stop();
     }
@@ -98,7 +127,8 @@ public final class EdgeVerticle extends VerticleBase {
       webhooks.stop();
     }
     Future<Void> closed = (eventStreams == null ? Future.<Void>succeededFuture() : eventStreams.stop())
-        .eventually(() -> server == null ? Future.succeededFuture() : server.shutdown());
+        .eventually(() -> server == null ? Future.succeededFuture()
+            : server.shutdown(drain.grace().toMillis(), TimeUnit.MILLISECONDS));
     return closed.eventually(() -> {
       if (storage != null) {
         storage.close();

@@ -1,11 +1,9 @@
 package io.atelier.edge;
 
 import io.atelier.contracts.JobKind;
-import io.atelier.contracts.JobState;
 import io.atelier.database.EnrichmentRepository;
 import io.atelier.jobs.JobRepository;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -13,11 +11,11 @@ import java.util.UUID;
 /** {@code GET /v1/enrichments/{jobId}}: the keywords, summary and chapters an enrichment job made. */
 final class EnrichmentRoutes {
 
-  private final JobRepository jobs;
+  private final JobLookup jobs;
   private final EnrichmentRepository enrichments;
 
   EnrichmentRoutes(JobRepository jobs, EnrichmentRepository enrichments) {
-    this.jobs = jobs;
+    this.jobs = new JobLookup(jobs);
     this.enrichments = enrichments;
   }
 
@@ -28,14 +26,9 @@ final class EnrichmentRoutes {
   private void get(RoutingContext ctx) {
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
     String ref = ctx.pathParam("jobId");
-    JobRoutes.find(jobs, projectId, ref)
-        .compose(job -> job.kind() != JobKind.ENRICHMENT
-            ? Future.failedFuture(Problem.notFound("job " + ref + " is a " + job.kind().wireName() + " job, not an enrichment"))
-            : job.state() != JobState.SUCCEEDED
-            ? Future.failedFuture(Problem.conflict("job " + ref + " is " + job.state().wireName()
-                + "; its enrichment exists once it has succeeded", new JsonObject().put("state", job.state().wireName())))
-            : enrichments.find(projectId, job.id()).compose(found -> found.map(Future::succeededFuture)
-                .orElseGet(() -> Future.failedFuture(Problem.notFound("job " + ref + " has no enrichment")))))
+    jobs.succeeded(projectId, ref, JobKind.ENRICHMENT, "enrichment")
+        .compose(job -> enrichments.find(projectId, job.id()).compose(found -> found.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(Problem.notFound("job " + ref + " has no enrichment")))))
         .onSuccess(enrichment -> ctx.json(enrichment.toApiJson()))
         .onFailure(ctx::fail);
   }

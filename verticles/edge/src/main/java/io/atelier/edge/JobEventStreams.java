@@ -1,6 +1,7 @@
 package io.atelier.edge;
 
 import io.atelier.contracts.BusAddresses;
+import io.atelier.contracts.JobEvent;
 import io.atelier.contracts.JobState;
 import io.atelier.jobs.JobRepository;
 import io.atelier.jobs.PipelineRepository;
@@ -19,6 +20,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/jobs/{id}/events} and {@code GET /v1/events?pipeline={id}}: a job's or a pipeline's event log as
@@ -30,10 +33,14 @@ import java.util.function.Predicate;
 final class JobEventStreams {
 
   static final long SAFETY_PULL_MILLIS = 10_000;
+  /** How soon a client whose stream a stopping edge ends should reconnect (the SSE {@code retry:} field). */
+  static final long RECONNECT_MILLIS = 500;
+  private static final Logger LOG = LoggerFactory.getLogger(JobEventStreams.class);
   private static final int PAGE = 500;
 
   private final Vertx vertx;
-  private final JobRepository jobs;
+  private final JobLookup jobs;
+  private final JobRepository jobLog;
   private final PipelineRepository pipelines;
   /** Open streams by the job or pipeline they follow. */
   private final Map<UUID, Set<Stream>> streamsBySubject = new HashMap<>();
@@ -41,27 +48,43 @@ final class JobEventStreams {
 
   JobEventStreams(Vertx vertx, JobRepository jobs, PipelineRepository pipelines) {
     this.vertx = vertx;
-    this.jobs = jobs;
+    this.jobs = new JobLookup(jobs);
+    this.jobLog = jobs;
     this.pipelines = pipelines;
   }
 
   Future<Void> start() {
     consumer = vertx.eventBus().consumer(BusAddresses.JOB_EVENTS, message -> {
-      wake(message.body().getString("jobId"));
-      wake(message.body().getString("pipelineId"));
+      JobEvent event;
+      try {
+        event = JobEvent.fromJson(message.body());
+      } catch (RuntimeException unreadable) {
+        // A node of another version, or a bad message: the streams' safety poll still reads the log.
+        LOG.warn("job event not understood, ignored: {}", unreadable.getMessage());
+        return;
+      }
+      wake(event.jobId());
+      wake(event.pipelineId());
     });
     return consumer.completion();
   }
 
-  private void wake(String subject) {
-    Set<Stream> streams = subject == null ? null : streamsBySubject.get(UUID.fromString(subject));
+  private void wake(UUID subject) {
+    Set<Stream> streams = subject == null ? null : streamsBySubject.get(subject);
     if (streams != null) {
       List.copyOf(streams).forEach(Stream::pull);
     }
   }
 
+  /**
+   * Ends every open stream with a hint to reconnect at once: the client's EventSource reconnects through the load
+   * balancer to another edge and resumes after the last event it has, by {@code Last-Event-ID}.
+   */
   Future<Void> stop() {
-    streamsBySubject.values().stream().flatMap(Set::stream).toList().forEach(s -> s.response.end());
+    streamsBySubject.values().stream().flatMap(Set::stream).toList().forEach(s -> {
+      s.close();
+      s.response.end("retry: " + RECONNECT_MILLIS + "\n\n");
+    });
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
@@ -73,8 +96,8 @@ final class JobEventStreams {
   private void openJob(RoutingContext ctx) {
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
     long after = lastEventId(ctx);
-    JobRoutes.find(jobs, projectId, ctx.pathParam("jobId")).onSuccess(job -> open(ctx, "job", job.id(), after,
-        job.state().isTerminal(), from -> jobs.eventsAfter(projectId, job.id(), from, PAGE),
+    jobs.find(projectId, ctx.pathParam("jobId")).onSuccess(job -> open(ctx, "job", job.id(), after,
+        job.state().isTerminal(), from -> jobLog.eventsAfter(projectId, job.id(), from, PAGE),
         event -> "state".equals(event.getString("type")))).onFailure(ctx::fail);
   }
 

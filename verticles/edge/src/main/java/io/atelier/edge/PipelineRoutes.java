@@ -2,7 +2,6 @@ package io.atelier.edge;
 
 import io.atelier.contracts.JobKind;
 import io.atelier.database.AssetRepository;
-import io.atelier.jobs.IdempotencyConflictException;
 import io.atelier.jobs.Pipeline;
 import io.atelier.jobs.PipelineQueue;
 import io.atelier.jobs.PipelineRepository;
@@ -28,11 +27,13 @@ final class PipelineRoutes {
   private final PipelineQueue queue;
   private final PipelineRepository pipelines;
   private final AssetRepository assets;
+  private final WebhookTargets webhooks;
 
-  PipelineRoutes(PipelineQueue queue, PipelineRepository pipelines, AssetRepository assets) {
+  PipelineRoutes(PipelineQueue queue, PipelineRepository pipelines, AssetRepository assets, WebhookTargets webhooks) {
     this.queue = queue;
     this.pipelines = pipelines;
     this.assets = assets;
+    this.webhooks = webhooks;
   }
 
   void mount(Router router) {
@@ -51,8 +52,6 @@ final class PipelineRoutes {
         .compose(asset -> asset.isEmpty()
             ? Future.failedFuture(Problem.notFound("no asset " + submission.assetId() + " in this project"))
             : queue.submit(submission))
-        .recover(e -> Future.failedFuture(e instanceof IdempotencyConflictException conflict
-            ? Problem.conflict(conflict.getMessage(), new JsonObject()) : e))
         .onSuccess(submitted -> {
           if (submitted.replayed()) {
             ctx.response().putHeader("Idempotent-Replayed", "true");
@@ -62,58 +61,32 @@ final class PipelineRoutes {
         .onFailure(ctx::fail);
   }
 
-  private static PipelineSubmission parse(JsonObject body, UUID projectId, String idempotencyKey) {
-    Object assetId = body.getValue("assetId");
-    if (assetId == null) {
-      throw Problem.invalidField("assetId", "field 'assetId' is required");
-    }
-    UUID asset = (assetId instanceof String text ? Ids.parse(text) : Optional.<UUID>empty())
-        .orElseThrow(() -> Problem.invalidField("assetId", "field 'assetId' must be an asset id (a UUID)"));
+  private PipelineSubmission parse(JsonObject body, UUID projectId, String idempotencyKey) {
+    UUID asset = JobRoutes.assetId(body);
     if (!(body.getValue("steps") instanceof JsonArray steps) || steps.isEmpty()
         || steps.size() > PipelineSubmission.MAX_STEPS) {
-      throw Problem.invalidField("steps", "field 'steps' must be an array of 1 to " + PipelineSubmission.MAX_STEPS
+      throw Problem.invalidField("steps", "steps must be an array of 1 to " + PipelineSubmission.MAX_STEPS
           + " steps, each a job type or {\"type\": ..., \"params\": {...}, \"maxAttempts\": n}");
     }
     List<PipelineSubmission.Step> parsed = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
-      PipelineSubmission.Step step = step(steps.getValue(i), "steps[" + i + "]");
-      if (step.kind() == JobKind.ENRICHMENT && !step.params().containsKey("transcriptJobId")
+      String field = "steps[" + i + "]";
+      Object value = steps.getValue(i);
+      JsonObject step = value instanceof String type ? new JsonObject().put("type", type)
+          : value instanceof JsonObject object ? object : null;
+      if (step == null) {
+        throw Problem.invalidField(field, field + " must be a job type or an object with a 'type'");
+      }
+      JobSpec spec = JobSpec.parse(step, field + ".");
+      if (spec.kind() == JobKind.ENRICHMENT && !spec.params().containsKey("transcriptJobId")
           && parsed.stream().noneMatch(s -> s.kind() == JobKind.TRANSCRIPTION)) {
-        throw Problem.invalidField("steps[" + i + "].type", "an enrichment step needs a transcription step before "
+        throw Problem.invalidField(field + ".type", "an enrichment step needs a transcription step before "
             + "it (or params.transcriptJobId naming a succeeded transcription job)");
       }
-      parsed.add(step);
+      parsed.add(new PipelineSubmission.Step(spec.kind(), spec.params(), spec.maxAttempts()));
     }
-    return new PipelineSubmission(projectId, asset, parsed, JobRoutes.webhookUrl(body.getValue("webhook")),
+    return new PipelineSubmission(projectId, asset, parsed, JobRoutes.webhookUrl(webhooks, body.getValue("webhook")),
         idempotencyKey);
-  }
-
-  private static PipelineSubmission.Step step(Object value, String field) {
-    JsonObject step = value instanceof String type ? new JsonObject().put("type", type)
-        : value instanceof JsonObject object ? object : null;
-    if (step == null) {
-      throw Problem.invalidField(field, field + " must be a job type or an object with a 'type'");
-    }
-    if (!(step.getValue("type") instanceof String typeName)) {
-      throw Problem.invalidField(field + ".type", field + ".type is required (one of: " + JobKind.wireNames() + ")");
-    }
-    JobKind kind = JobKind.fromWireName(typeName).orElseThrow(() -> Problem.invalidField(field + ".type",
-        "unknown job type '" + typeName + "' (one of: " + JobKind.wireNames() + ")"));
-    Object params = step.getValue("params");
-    if (params != null && !(params instanceof JsonObject)) {
-      throw Problem.invalidField(field + ".params", field + ".params must be an object");
-    }
-    JobRoutes.checkParams(kind, params == null ? new JsonObject() : (JsonObject) params, field + ".params");
-    Object maxAttempts = step.getValue("maxAttempts");
-    int attempts = kind.defaultMaxAttempts();
-    if (maxAttempts != null) {
-      if (!(maxAttempts instanceof Integer n) || n < 1 || n > JobKind.MAX_ATTEMPTS_LIMIT) {
-        throw Problem.invalidField(field + ".maxAttempts", field + ".maxAttempts must be a whole number from 1 to "
-            + JobKind.MAX_ATTEMPTS_LIMIT);
-      }
-      attempts = n;
-    }
-    return new PipelineSubmission.Step(kind, params == null ? new JsonObject() : (JsonObject) params, attempts);
   }
 
   private void get(RoutingContext ctx) {
@@ -125,9 +98,6 @@ final class PipelineRoutes {
   private void act(RoutingContext ctx, java.util.function.Function<Pipeline, Future<Pipeline>> action) {
     find(pipelines, ApiKeyAuthHandler.projectId(ctx), ctx.pathParam("pipelineId"))
         .compose(action)
-        .recover(e -> Future.failedFuture(e instanceof PipelineQueue.PipelineStateException conflict
-            ? Problem.conflict(conflict.getMessage(), new JsonObject().put("state", conflict.pipeline().state().wireName()))
-            : e))
         .onSuccess(pipeline -> accepted(ctx, pipeline))
         .onFailure(ctx::fail);
   }

@@ -36,6 +36,10 @@ public final class Problem extends RuntimeException {
     return new Problem(401, "unauthorized", "Unauthorized", detail, new JsonObject());
   }
 
+  public static Problem forbidden(String detail) {
+    return new Problem(403, "forbidden", "Forbidden", detail, new JsonObject());
+  }
+
   public static Problem notFound(String detail) {
     return new Problem(404, "not-found", "Not found", detail, new JsonObject());
   }

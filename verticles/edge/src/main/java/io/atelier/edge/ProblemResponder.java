@@ -1,7 +1,10 @@
 package io.atelier.edge;
 
+import io.atelier.jobs.IdempotencyConflictException;
+import io.atelier.jobs.WrongStateException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -36,6 +39,10 @@ final class ProblemResponder implements Handler<RoutingContext> {
     if (failure instanceof Problem problem) {
       return problem;
     }
+    Problem domain = fromDomain(failure);
+    if (domain != null) {
+      return domain;
+    }
     if (failure == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       return statusProblem(ctx);
     }
@@ -46,6 +53,17 @@ final class ProblemResponder implements Handler<RoutingContext> {
     }
     LOG.error("request={} {} failed", ctx.request().method(), ctx.request().path(), failure);
     return Problem.of(500, "Internal server error", "the request failed on the server");
+  }
+
+  /** The job engine's refusals, as the problems they are: the one place they are mapped to HTTP. */
+  private static Problem fromDomain(Throwable failure) {
+    if (failure instanceof IdempotencyConflictException conflict) {
+      return Problem.conflict(conflict.getMessage(), new JsonObject());
+    }
+    if (failure instanceof WrongStateException wrongState) {
+      return Problem.conflict(wrongState.getMessage(), new JsonObject().put("state", wrongState.state().wireName()));
+    }
+    return null;
   }
 
   private static Problem statusProblem(RoutingContext ctx) {

@@ -1,7 +1,6 @@
 package io.atelier.edge;
 
 import io.atelier.contracts.JobKind;
-import io.atelier.contracts.JobState;
 import io.atelier.database.RenderRepository;
 import io.atelier.jobs.JobRepository;
 import io.atelier.storage.ObjectStorage;
@@ -15,12 +14,12 @@ import java.util.UUID;
 /** {@code GET /v1/renders/{jobId}} (the files a render job made) and {@code GET /v1/renders/{jobId}/{file}}. */
 final class RenderRoutes {
 
-  private final JobRepository jobs;
+  private final JobLookup jobs;
   private final RenderRepository renders;
   private final ObjectStorage storage;
 
   RenderRoutes(JobRepository jobs, RenderRepository renders, ObjectStorage storage) {
-    this.jobs = jobs;
+    this.jobs = new JobLookup(jobs);
     this.renders = renders;
     this.storage = storage;
   }
@@ -49,13 +48,8 @@ final class RenderRoutes {
   private Future<RenderRepository.Render> find(RoutingContext ctx) {
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
     String ref = ctx.pathParam("jobId");
-    return JobRoutes.find(jobs, projectId, ref)
-        .compose(job -> job.kind() != JobKind.RENDER
-            ? Future.failedFuture(Problem.notFound("job " + ref + " is a " + job.kind().wireName() + " job, not a render"))
-            : job.state() != JobState.SUCCEEDED
-            ? Future.failedFuture(Problem.conflict("job " + ref + " is " + job.state().wireName()
-                + "; its render exists once it has succeeded", new JsonObject().put("state", job.state().wireName())))
-            : renders.find(projectId, job.id()).compose(found -> found.map(Future::succeededFuture)
-                .orElseGet(() -> Future.failedFuture(Problem.notFound("job " + ref + " has no render")))));
+    return jobs.succeeded(projectId, ref, JobKind.RENDER, "render")
+        .compose(job -> renders.find(projectId, job.id()).compose(found -> found.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(Problem.notFound("job " + ref + " has no render")))));
   }
 }

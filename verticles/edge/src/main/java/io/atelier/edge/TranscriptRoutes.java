@@ -1,13 +1,12 @@
 package io.atelier.edge;
 
-import io.atelier.contracts.JobState;
+import io.atelier.contracts.JobKind;
 import io.atelier.database.Transcript;
 import io.atelier.database.TranscriptRepository;
 import io.atelier.jobs.JobRepository;
 import io.atelier.storage.ObjectStorage;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -25,12 +24,12 @@ final class TranscriptRoutes {
       "txt", "text/plain; charset=utf-8",
       "json", "application/json");
 
-  private final JobRepository jobs;
+  private final JobLookup jobs;
   private final TranscriptRepository transcripts;
   private final ObjectStorage storage;
 
   TranscriptRoutes(JobRepository jobs, TranscriptRepository transcripts, ObjectStorage storage) {
-    this.jobs = jobs;
+    this.jobs = new JobLookup(jobs);
     this.transcripts = transcripts;
     this.storage = storage;
   }
@@ -49,12 +48,9 @@ final class TranscriptRoutes {
       ctx.fail(Problem.notFound("no transcript format '" + format + "' (one of: srt, vtt, txt, json)"));
       return;
     }
-    JobRoutes.find(jobs, projectId, jobRef)
-        .compose(job -> job.state() == JobState.SUCCEEDED
-            ? transcripts.find(projectId, job.id()).compose(t -> t.map(Future::succeededFuture).orElseGet(() ->
-                Future.failedFuture(Problem.notFound("job " + jobRef + " has no transcript"))))
-            : Future.failedFuture(Problem.conflict("job " + jobRef + " is " + job.state().wireName()
-                + "; its transcript exists once it has succeeded", new JsonObject().put("state", job.state().wireName()))))
+    jobs.succeeded(projectId, jobRef, JobKind.TRANSCRIPTION, "transcript")
+        .compose(job -> transcripts.find(projectId, job.id()).compose(t -> t.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(Problem.notFound("job " + jobRef + " has no transcript")))))
         .compose(transcript -> format == null ? Future.succeededFuture(respondJson(ctx, transcript)) : respondFile(ctx, transcript, format))
         .onFailure(ctx::fail);
   }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** The webhook_deliveries table and the projects' signing secrets. */
-final class WebhookDeliveries {
+public final class WebhookDeliveries {
 
   /** A delivery taken for sending, with the secret that signs it. */
   record Claimed(UUID id, String url, JsonObject payload, int attempt, String secret) {
@@ -21,7 +21,7 @@ final class WebhookDeliveries {
 
   private final Pool pool;
 
-  WebhookDeliveries(Pool pool) {
+  public WebhookDeliveries(Pool pool) {
     this.pool = pool;
   }
 
@@ -99,6 +99,14 @@ final class WebhookDeliveries {
     return pool.preparedQuery("SELECT webhook_secret FROM projects WHERE id = $1")
         .execute(Tuple.of(projectId))
         .map(rows -> rows.iterator().next().getString("webhook_secret"));
+  }
+
+  /** Deletes delivered and failed deliveries older than {@code age}; returns how many. */
+  public Future<Integer> purgeFinished(Duration age) {
+    return pool.preparedQuery("""
+            DELETE FROM webhook_deliveries WHERE state <> 'pending' AND created_at < now() - make_interval(secs => $1)""")
+        .execute(Tuple.of((double) age.toSeconds()))
+        .map(rows -> rows.rowCount());
   }
 
   private static String instant(OffsetDateTime time) {

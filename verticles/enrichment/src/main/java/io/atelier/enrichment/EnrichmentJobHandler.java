@@ -47,6 +47,11 @@ final class EnrichmentJobHandler implements JobHandler {
             }));
   }
 
+  @Override
+  public Future<Void> close() {
+    return workers.close();
+  }
+
   private static JsonObject analyze(Transcript transcript) {
     try {
       return TranscriptAnalyzer.analyze(transcript.words(), transcript.durationSeconds()).toJson();

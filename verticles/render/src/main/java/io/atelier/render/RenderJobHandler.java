@@ -9,6 +9,7 @@ import io.atelier.jobs.Job;
 import io.atelier.jobs.JobControl;
 import io.atelier.jobs.JobFailedException;
 import io.atelier.jobs.JobHandler;
+import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -48,7 +49,7 @@ final class RenderJobHandler implements JobHandler {
       return Future.failedFuture(new JobFailedException(ErrorCode.INVALID_INPUT, invalid.getMessage()));
     }
     Path scratch = AttemptScratch.of(workDirectory, job);
-    String key = "projects/" + job.projectId() + "/renders/" + job.id() + "/" + WAVEFORM;
+    String key = ObjectKeys.of(job.projectId(), ObjectKeys.Folder.RENDERS, job.id(), WAVEFORM);
     return assets.find(job.projectId(), job.assetId())
         .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new JobFailedException(ErrorCode.NOT_FOUND, "asset " + job.assetId() + " no longer exists"))))
@@ -71,5 +72,10 @@ final class RenderJobHandler implements JobHandler {
           AttemptScratch.delete(scratch);
           return null;
         }, false));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return workers.close();
   }
 }

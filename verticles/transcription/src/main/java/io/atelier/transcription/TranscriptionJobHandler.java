@@ -10,6 +10,7 @@ import io.atelier.jobs.AttemptScratch;
 import io.atelier.jobs.Job;
 import io.atelier.jobs.JobFailedException;
 import io.atelier.jobs.JobHandler;
+import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -63,12 +64,18 @@ final class TranscriptionJobHandler implements JobHandler {
         }, false));
   }
 
+  @Override
+  public Future<Void> close() {
+    engine.close();
+    return recognisers.close();
+  }
+
   private Future<ResultWriter> store(Job job, Asset asset, RecognizedSpeech speech) {
     JsonArray words = new JsonArray();
     speech.words().forEach(w -> words.add(w.toJson()));
-    String prefix = "projects/" + job.projectId() + "/transcripts/" + job.id() + "/transcript.";
     JsonObject files = new JsonObject();
-    CONTENT_TYPES.keySet().forEach(format -> files.put(format, prefix + format));
+    CONTENT_TYPES.keySet().forEach(format -> files.put(format,
+        ObjectKeys.of(job.projectId(), ObjectKeys.Folder.TRANSCRIPTS, job.id(), "transcript." + format)));
     Transcript transcript = new Transcript(job.id(), job.projectId(), asset.id(), VoskSpeechEngine.NAME, "en",
         speech.durationSeconds(), speech.text(), words, files);
     Map<String, String> renderings = Map.of(

@@ -1,4 +1,4 @@
-package io.atelier.jobs;
+package io.atelier.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -98,10 +98,13 @@ class SchedulerTest {
   void aBadScheduleIsRefusedNamingIt() {
     assertThatThrownBy(() -> new ScheduledTask("purge", "61 * * * *", () -> Future.succeededFuture("")))
         .hasMessageContaining("schedule.purge");
-    assertThatThrownBy(() -> SchedulerVerticle.schedules(new JsonObject().put("schedule",
-        new JsonObject().put("no-such-task", "* * * * *")))).hasMessageContaining("schedule.no-such-task");
-    assertThat(SchedulerVerticle.schedules(new JsonObject().put("schedule",
-        new JsonObject().put("purge-idempotency-keys", "5 * * * *")))).containsEntry("purge-idempotency-keys", "5 * * * *");
+    java.util.Map<String, String> defaults = java.util.Map.of("purge-idempotency-keys", "17 * * * *");
+    assertThatThrownBy(() -> Schedules.read(new JsonObject().put("schedule",
+        new JsonObject().put("no-such-task", "* * * * *")), defaults)).hasMessageContaining("schedule.no-such-task");
+    assertThat(Schedules.read(new JsonObject().put("schedule",
+        new JsonObject().put("purge-idempotency-keys", "5 * * * *")), defaults))
+        .containsEntry("purge-idempotency-keys", "5 * * * *");
+    assertThat(Schedules.read(new JsonObject(), defaults)).isEqualTo(defaults);
   }
 
   private static long count(String sql) {

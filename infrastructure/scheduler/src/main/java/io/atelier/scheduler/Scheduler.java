@@ -1,4 +1,4 @@
-package io.atelier.jobs;
+package io.atelier.scheduler;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.atelier.jobs;
+package io.atelier.scheduler;
 
 import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
