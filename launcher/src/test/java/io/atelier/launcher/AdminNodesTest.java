@@ -93,7 +93,8 @@ class AdminNodesTest {
       // While load balancers take it out, it still serves, but no longer keeps connections.
       HttpResponse<Buffer> ready = await(thirdEdge.unauthenticated("/health/ready").send());
       assertThat(ready.statusCode()).isEqualTo(503);
-      assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("draining");
+      assertThat(ready.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(ready.bodyAsJsonObject().getString("state")).isEqualTo("draining");
       HttpResponse<Buffer> served = await(thirdEdge.get("/v1/jobs/" + job).send());
       assertThat(served.statusCode()).isEqualTo(200);
       assertThat(served.getHeader("Connection")).isEqualTo("close");

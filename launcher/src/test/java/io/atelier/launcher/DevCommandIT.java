@@ -48,6 +48,12 @@ class DevCommandIT {
 
         dev.sigterm();
         assertThat(dev.process.waitFor(90, TimeUnit.SECONDS)).as("dev stops within 90 s of SIGTERM").isTrue();
+        assertThat(dev.process.exitValue()).isZero();
+        // The mesh stops before the servers it uses: nothing of it reaches for a server that has gone.
+        List<String> afterStop = dev.linesAfter("draining");
+        assertThat(afterStop).as(dev.transcript()).isNotEmpty()
+            .noneMatch(line -> line.contains("Connection refused") || line.contains("ClosedConnection"));
+        assertThat(afterStop).anyMatch(line -> line.contains("embedded services stopped"));
         for (ProcessHandle server : servers) {
           server.onExit().get(10, TimeUnit.SECONDS);
           assertThat(server.isAlive()).as("child %s still running", server.info().command().orElse("?")).isFalse();
@@ -114,6 +120,22 @@ class DevCommandIT {
 
           node.sigterm();
           assertThat(node.process.waitFor(60, TimeUnit.SECONDS)).as("node stops on SIGTERM").isTrue();
+          assertThat(node.process.exitValue()).isZero();
+
+          // A drain that takes too long is cut short by a second signal.
+          try (LauncherProcess slow = LauncherProcess.start("slow-edge", dir, Map.of(
+              "ATELIER_EDGE_PORT", Integer.toString(FreePorts.pick()),
+              "ATELIER_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
+              "ATELIER_DRAIN_DELAY_SECONDS", "120"),
+              "node", "--verticles", "edge", "--config", dir.resolve("data/node.json").toString())) {
+            slow.awaitLine(Pattern.compile("^Atelier node \\S+ running edge.*"), 120);
+            slow.sigterm();
+            slow.awaitLine(Pattern.compile(".*node=\\S+ draining: serving 120 s more.*"), 30);
+            slow.sigterm();
+            assertThat(slow.process.waitFor(10, TimeUnit.SECONDS)).as("a second SIGTERM stops it at once").isTrue();
+            assertThat(slow.process.exitValue()).isEqualTo(1);
+            assertThat(slow.printed("received again, stopping at once")).isTrue();
+          }
         } finally {
           System.out.println(dev.transcript() + "\n" + node.transcript());
         }

@@ -110,6 +110,19 @@ final class LauncherProcess implements AutoCloseable {
     }
   }
 
+  /** The lines printed after the first one containing {@code marker} (none if it never printed it). */
+  List<String> linesAfter(String marker) {
+    printed(marker);
+    synchronized (output) {
+      for (int i = 0; i < output.size(); i++) {
+        if (output.get(i).contains(marker)) {
+          return List.copyOf(output.subList(i + 1, output.size()));
+        }
+      }
+    }
+    return List.of();
+  }
+
   String transcript() {
     synchronized (output) {
       return "--- " + name + "\n" + String.join("\n", output);

@@ -31,10 +31,14 @@ class PostgresOutageTest {
       HttpResponse<Buffer> write = api.submit(new JsonObject().put("type", "transcription").put("assetId", job));
       ApiClient.assertProblem(write, 503);
       assertThat(write.getHeader("Retry-After")).matches("\\d+");
-      Thread.sleep(2_000);
+      // Readiness says so, naming what is down, so that load balancers send requests elsewhere meanwhile.
+      HttpResponse<Buffer> ready = awaitReadiness(api, 503);
+      assertThat(ready.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(ready.bodyAsJsonObject().getJsonArray("failing").encode()).contains("postgres");
     } finally {
       mesh.services.restartPostgres();
     }
+    awaitReadiness(api, 200);
 
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     int status;
@@ -46,5 +50,18 @@ class PostgresOutageTest {
     } while (status != 200 && System.nanoTime() < deadline);
     assertThat(status).as("the edge serves again once PostgreSQL is back").isEqualTo(200);
     assertThat(api.awaitFinished(job, Duration.ofSeconds(180)).getString("state")).isEqualTo("succeeded");
+  }
+
+  private static HttpResponse<Buffer> awaitReadiness(ApiClient api, int status) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    HttpResponse<Buffer> ready;
+    do {
+      ready = await(api.unauthenticated("/health/ready").send());
+      if (ready.statusCode() == status) {
+        return ready;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("/health/ready never answered " + status + "; last " + ready.bodyAsString());
   }
 }

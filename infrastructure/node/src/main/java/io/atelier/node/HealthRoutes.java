@@ -19,14 +19,14 @@ public final class HealthRoutes {
     router.get("/health/live").handler(ctx -> ctx.json(live(node)));
     router.get("/health/ready").handler(ctx -> {
       Node.Readiness readiness = node.readiness();
-      JsonObject body = new JsonObject().put("status", readiness.ready() ? "ready" : readiness.state().wireName())
-          .put("node", node.id());
+      JsonObject body = new JsonObject().put("node", node.id()).put("state", readiness.state().wireName());
       if (readiness.ready()) {
-        ctx.json(body);
+        ctx.json(body.put("status", "ready"));
         return;
       }
       String why = readiness.failing().isEmpty() ? "the node is " + readiness.state().wireName()
           : "not reachable: " + String.join("; ", readiness.failing());
+      // A problem (RFC 9457), so its status is the HTTP one; the node's own state is beside it.
       ctx.response().setStatusCode(503).putHeader("Content-Type", "application/problem+json")
           .putHeader("Retry-After", "5")
           .end(body.put("type", "/problems/not-ready").put("title", "Not ready").put("status", 503)
