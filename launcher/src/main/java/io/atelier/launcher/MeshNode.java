@@ -124,8 +124,10 @@ public final class MeshNode {
           Promise<MeshNode> made = Promise.promise();
           // Whichever node comes first makes the bucket: a mesh of workers alone writes files too.
           checksStorage.ensureBucket()
+              .onFailure(e -> LOG.warn("node={} could not make sure the bucket exists (readiness says so until it "
+                  + "answers): {}", node.id(), e.toString()))
               .onComplete(ignored -> node.watch(vertx, DEPENDENCY_CHECKS))
-              .compose(ignored -> deployedAll)
+              .transform(ignored -> deployedAll)
               // Every node takes part in the recurring housekeeping; each tick runs on one of them.
               .compose(ignored -> vertx.deployVerticle(new HousekeepingVerticle(node.id()),
                   new DeploymentOptions().setConfig(config)))
