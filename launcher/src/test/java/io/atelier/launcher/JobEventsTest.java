@@ -133,21 +133,10 @@ class JobEventsTest {
   /** Parses a text/event-stream body (comments skipped), as an EventSource would. */
   static List<Event> parse(String body) {
     List<Event> events = new ArrayList<>();
-    for (String block : body.split("\n\n")) {
-      Long id = null;
-      String type = "message";
-      StringBuilder data = new StringBuilder();
-      for (String line : block.split("\n")) {
-        if (line.startsWith("id: ")) {
-          id = Long.parseLong(line.substring(4));
-        } else if (line.startsWith("event: ")) {
-          type = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          data.append(line.substring(6));
-        }
-      }
-      if (id != null) {
-        events.add(new Event(id, type, new JsonObject(data.toString())));
+    for (String text : body.split("\n\n")) {
+      LiveEventStream.Block block = LiveEventStream.block(text);
+      if (block.id() != null) {
+        events.add(new Event(block.id(), block.type(), block.data()));
       }
     }
     return events;

@@ -75,11 +75,16 @@ final class LiveEventStream implements AutoCloseable {
     }
   }
 
-  private void parse(String block) {
+  /** One event block as an EventSource reads it: its id, type and data; the retry hint, if any; comments skipped. */
+  record Block(Long id, String type, JsonObject data, Long retryMillis) {
+  }
+
+  static Block block(String text) {
     Long id = null;
+    Long retry = null;
     String type = "message";
     StringBuilder data = new StringBuilder();
-    for (String line : block.split("\n")) {
+    for (String line : text.split("\n")) {
       if (line.startsWith("id: ")) {
         id = Long.parseLong(line.substring(4));
       } else if (line.startsWith("event: ")) {
@@ -87,11 +92,19 @@ final class LiveEventStream implements AutoCloseable {
       } else if (line.startsWith("data: ")) {
         data.append(line.substring(6));
       } else if (line.startsWith("retry: ")) {
-        retryMillis = Long.parseLong(line.substring(7).trim());
+        retry = Long.parseLong(line.substring(7).trim());
       }
     }
-    if (id != null) {
-      arrivals.add(new Arrived(id, type, new JsonObject(data.toString()), System.nanoTime()));
+    return new Block(id, type, id == null ? null : new JsonObject(data.toString()), retry);
+  }
+
+  private void parse(String text) {
+    Block block = block(text);
+    if (block.retryMillis() != null) {
+      retryMillis = block.retryMillis();
+    }
+    if (block.id() != null) {
+      arrivals.add(new Arrived(block.id(), block.type(), block.data(), System.nanoTime()));
     }
   }
 
