@@ -1,5 +1,6 @@
 package io.atelier.transcription;
 
+import io.atelier.transcripts.TimedWord;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -3,6 +3,7 @@ package io.atelier.transcription;
 import io.atelier.contracts.ErrorCode;
 import io.atelier.database.Asset;
 import io.atelier.database.AssetRepository;
+import io.atelier.database.DocumentRepository;
 import io.atelier.database.Transcript;
 import io.atelier.database.TranscriptRepository;
 import io.atelier.jobs.JobControl;
@@ -12,6 +13,9 @@ import io.atelier.jobs.JobFailedException;
 import io.atelier.jobs.JobHandler;
 import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
+import io.atelier.transcripts.SubtitleWriter;
+import io.atelier.transcripts.TranscriptDocuments;
+import io.atelier.yjs.YjsUpdates;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
@@ -38,6 +42,8 @@ final class TranscriptionJobHandler implements JobHandler {
   private final VoskSpeechEngine engine;
   private final WorkerExecutor recognisers;
   private final Path workDirectory;
+
+  private static final YjsUpdates YJS = YjsUpdates.java();
 
   TranscriptionJobHandler(AssetRepository assets, ObjectStorage storage, VoskSpeechEngine engine,
                           WorkerExecutor recognisers, Path workDirectory) {
@@ -87,6 +93,11 @@ final class TranscriptionJobHandler implements JobHandler {
             .map(e -> storage.putBytes(files.getString(e.getKey()), e.getValue().getBytes(StandardCharsets.UTF_8),
                 CONTENT_TYPES.get(e.getKey())))
             .toList())
-        .map(ignored -> tx -> TranscriptRepository.upsert(tx, transcript));
+        // The transcript becomes a collaborative document in the same transaction (kept as edited if the job ran
+        // before: seeding an existing document changes nothing).
+        .map(ignored -> tx -> TranscriptRepository.upsert(tx, transcript)
+            .compose(v -> DocumentRepository.seed(tx, job.projectId(), TranscriptDocuments.name(job.id()),
+                TranscriptDocuments.seed(YJS, job.id(), speech.text())))
+            .mapEmpty());
   }
 }

@@ -1,6 +1,7 @@
 package io.atelier.transcription;
 
 import io.atelier.jobs.JobControl;
+import io.atelier.transcripts.TimedWord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

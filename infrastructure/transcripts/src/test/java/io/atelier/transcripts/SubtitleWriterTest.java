@@ -1,9 +1,8 @@
-package io.atelier.transcription;
+package io.atelier.transcripts;
 
-import static io.atelier.transcription.ExternalTools.runText;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.atelier.transcription.SubtitleWriter.Cue;
+import io.atelier.transcripts.SubtitleWriter.Cue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -295,5 +294,13 @@ class SubtitleWriterTest {
   private static String reencodedAsSrt(Path subtitles) throws Exception {
     return runText("ffmpeg", "-nostdin", "-v", "error", "-i", subtitles.toString(), "-f", "srt", "-")
         .replace("\r\n", "\n");
+  }
+
+  /** Runs ffmpeg or ffprobe (Debian's), failing the test unless it succeeds; what it printed. */
+  private static String runText(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("%s: %s", String.join(" ", command), out).isZero();
+    return out;
   }
 }

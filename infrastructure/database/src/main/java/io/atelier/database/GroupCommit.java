@@ -1,4 +1,4 @@
-package io.atelier.jobs;
+package io.atelier.database;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,7 +17,7 @@ import java.util.function.Function;
  * @param <I> an operation
  * @param <O> its result; {@code write} returns one per operation, in order
  */
-final class GroupCommit<I, O> {
+public final class GroupCommit<I, O> {
 
   private record Pending<I, O>(I item, Promise<O> promise) {
   }
@@ -28,7 +28,7 @@ final class GroupCommit<I, O> {
   private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
   private int inFlight;
 
-  GroupCommit(int maxBatch, int maxInFlight, Function<List<I>, Future<List<O>>> write) {
+  public GroupCommit(int maxBatch, int maxInFlight, Function<List<I>, Future<List<O>>> write) {
     if (maxBatch < 1 || maxInFlight < 1) {
       throw new IllegalArgumentException("batch size and writes in flight must be at least 1");
     }
@@ -37,7 +37,7 @@ final class GroupCommit<I, O> {
     this.write = write;
   }
 
-  Future<O> submit(I item) {
+  public Future<O> submit(I item) {
     Promise<O> promise = Promise.promise();
     List<Pending<I, O>> batch;
     synchronized (this) {

@@ -1,4 +1,4 @@
-package io.atelier.transcription;
+package io.atelier.transcripts;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.Locale;
  * Groups timed words into subtitle cues and writes them as SubRip (SRT) or WebVTT. A cue ends at a pause, when it
  * would exceed two lines of {@value #MAX_LINE} characters, or after {@value #MAX_CUE_SECONDS} seconds.
  */
-final class SubtitleWriter {
+public final class SubtitleWriter {
 
   static final int MAX_LINE = 42;
   static final double MAX_CUE_SECONDS = 7.0;
@@ -74,7 +74,7 @@ final class SubtitleWriter {
     return lines;
   }
 
-  static String srt(List<TimedWord> words) {
+  public static String srt(List<TimedWord> words) {
     StringBuilder out = new StringBuilder();
     int index = 1;
     for (Cue cue : cues(words)) {
@@ -86,7 +86,7 @@ final class SubtitleWriter {
     return out.toString();
   }
 
-  static String vtt(List<TimedWord> words) {
+  public static String vtt(List<TimedWord> words) {
     StringBuilder out = new StringBuilder("WEBVTT\n\n");
     for (Cue cue : cues(words)) {
       out.append(timestamp(cue.start(), '.')).append(" --> ").append(timestamp(cue.end(), '.')).append('\n');

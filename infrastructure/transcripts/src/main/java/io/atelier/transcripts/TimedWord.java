@@ -1,4 +1,4 @@
-package io.atelier.transcription;
+package io.atelier.transcripts;
 
 import io.vertx.core.json.JsonObject;
 
@@ -14,7 +14,13 @@ public record TimedWord(String word, double start, double end, double confidence
     }
   }
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     return new JsonObject().put("word", word).put("start", start).put("end", end).put("confidence", confidence);
+  }
+
+  /** Reads what {@link #toJson()} wrote (a stored transcript's {@code words}). */
+  public static TimedWord fromJson(JsonObject json) {
+    return new TimedWord(json.getString("word"), json.getDouble("start"), json.getDouble("end"),
+        json.getDouble("confidence", 1.0));
   }
 }

@@ -1,4 +1,4 @@
-package io.atelier.jobs;
+package io.atelier.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

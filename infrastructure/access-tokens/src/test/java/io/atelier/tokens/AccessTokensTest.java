@@ -1,0 +1,126 @@
+package io.atelier.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class AccessTokensTest {
+
+  private static final String OLD_KEY = "an old key that is at least thirty-two bytes long";
+  private static final String NEW_KEY = "a new key that is also thirty-two bytes or longer";
+  private static final Vertx VERTX = Vertx.vertx();
+  private static final UUID PROJECT = UUID.randomUUID();
+
+  @AfterAll
+  static void close() {
+    VERTX.close();
+  }
+
+  private static AccessTokens tokens(String... keys) {
+    return AccessTokens.create(VERTX, new TokenConfig(List.of(keys), Duration.ofHours(1), Duration.ofDays(1)));
+  }
+
+  private static DocumentGrant grant(DocumentGrant.Access access) {
+    return new DocumentGrant(PROJECT, "notes", access, Instant.now().plusSeconds(600));
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private static String refusal(AccessTokens tokens, String token) {
+    Future<DocumentGrant> verified = tokens.verifyDocumentToken(token);
+    try {
+      verified.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      assertThat(e.getCause()).isInstanceOf(InvalidTokenException.class);
+      return e.getCause().getMessage();
+    }
+    throw new AssertionError("the token was accepted");
+  }
+
+  @Test
+  void aTokenCarriesItsProjectDocumentAccessAndExpiry() throws Exception {
+    DocumentGrant issued = grant(DocumentGrant.Access.READ);
+    DocumentGrant read = await(tokens(NEW_KEY).verifyDocumentToken(tokens(NEW_KEY).issue(issued)));
+    assertThat(read.projectId()).isEqualTo(PROJECT);
+    assertThat(read.document()).isEqualTo("notes");
+    assertThat(read.canWrite()).isFalse();
+    assertThat(read.expiresAt()).isEqualTo(issued.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+  }
+
+  @Test
+  void duringRotationTokensOfTheOldKeyStillVerifyAndNewOnesAreSignedWithTheNewKey() throws Exception {
+    String oldToken = tokens(OLD_KEY).issue(grant(DocumentGrant.Access.WRITE));
+    AccessTokens rotating = tokens(NEW_KEY, OLD_KEY);
+    assertThat(await(rotating.verifyDocumentToken(oldToken)).canWrite()).isTrue();
+
+    // Every new token, not most of them: the key that signs is the first, never one picked among the keys.
+    for (int i = 0; i < 32; i++) {
+      String newToken = rotating.issue(grant(DocumentGrant.Access.WRITE));
+      assertThat(await(tokens(NEW_KEY).verifyDocumentToken(newToken)).document()).isEqualTo("notes");
+      assertThat(refusal(tokens(OLD_KEY), newToken)).startsWith("the token is not valid");
+    }
+    // Once the old key is dropped, its tokens open nothing.
+    assertThat(refusal(tokens(NEW_KEY), oldToken)).startsWith("the token is not valid");
+  }
+
+  @Test
+  void anExpiredTokenIsRefused() {
+    Clock anHourAgo = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+    AccessTokens past = AccessTokens.create(VERTX,
+        new TokenConfig(List.of(NEW_KEY), Duration.ofHours(1), Duration.ofDays(1)), anHourAgo);
+    String token = past.issue(new DocumentGrant(PROJECT, "notes", DocumentGrant.Access.WRITE,
+        anHourAgo.instant().plusSeconds(60)));
+    assertThat(refusal(tokens(NEW_KEY), token)).startsWith("the token is not valid");
+  }
+
+  @Test
+  void aTamperedTokenIsRefused() {
+    String token = tokens(NEW_KEY).issue(grant(DocumentGrant.Access.READ));
+    String[] parts = token.split("\\.");
+    JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1])));
+    String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(claims.put("acc", "write").encode().getBytes()) + "." + parts[2];
+    assertThat(refusal(tokens(NEW_KEY), forged)).startsWith("the token is not valid");
+    assertThat(refusal(tokens(NEW_KEY), "not.a.token")).startsWith("the token is not valid");
+    assertThat(refusal(tokens(NEW_KEY), "")).startsWith("no token");
+  }
+
+  @Test
+  void aTokenWithoutTheCollabAudienceIsRefused() {
+    io.vertx.ext.auth.jwt.JWTAuth other = io.vertx.ext.auth.jwt.JWTAuth.create(VERTX,
+        new io.vertx.ext.auth.jwt.JWTAuthOptions().addPubSecKey(
+            new io.vertx.ext.auth.PubSecKeyOptions().setAlgorithm("HS256").setBuffer(NEW_KEY)));
+    String token = other.generateToken(new JsonObject().put("sub", "notes").put("prj", PROJECT.toString())
+        .put("acc", "write"), new io.vertx.ext.auth.JWTOptions().setExpiresInSeconds(600)
+        .setAudience(List.of("atelier:uploads")));
+    assertThat(refusal(tokens(NEW_KEY), token)).startsWith("the token is not valid");
+  }
+
+  @Test
+  void configurationFailsNamingTheKey() {
+    assertThatThrownBy(() -> TokenConfig.from(new JsonObject()))
+        .hasMessageContaining("tokens.signingKeys must hold at least one key");
+    assertThatThrownBy(() -> TokenConfig.from(new JsonObject().put("tokens",
+        new JsonObject().put("signingKeys", new JsonArray().add("short")))))
+        .hasMessageContaining("at least 32 bytes");
+    assertThat(TokenConfig.from(new JsonObject().put("tokens",
+        new JsonObject().put("signingKeys", NEW_KEY + "," + OLD_KEY))).signingKeys()).containsExactly(NEW_KEY, OLD_KEY);
+    assertThatThrownBy(() -> tokens(NEW_KEY).expiry(86_401)).hasMessageContaining("ttlSeconds must be 1..86400");
+  }
+}

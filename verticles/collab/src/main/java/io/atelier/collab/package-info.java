@@ -1,2 +1,0 @@
-/** The collab verticle. Not yet built: the module holds its place in the reactor so later work has a home. */
-package io.atelier.collab;

@@ -1,0 +1,101 @@
+package io.atelier.edge;
+
+import io.atelier.contracts.BusAddresses;
+import io.atelier.contracts.ServiceEndpoint;
+import io.atelier.node.Node;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code /collab/}: collaboration sockets on the edge's origin, so browsers need no second address. A node that runs
+ * the collab verticle too hands them to it directly; any other edge relays them, frame for frame, to a collab node
+ * that the bus names (the bus spreads the requests over the collab nodes). Frames keep their fragmentation and a
+ * close keeps its code and reason both ways, so clients see exactly what the collab node sent.
+ */
+final class CollabRoute {
+
+  private static final long ENDPOINT_TIMEOUT_MILLIS = 2_000;
+
+  private final Vertx vertx;
+  private final Node node;
+  private final WebSocketClient client;
+
+  CollabRoute(Vertx vertx, Node node, int maxMessageBytes) {
+    this.vertx = vertx;
+    this.node = node;
+    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(maxMessageBytes)
+        .setMaxMessageSize(maxMessageBytes).setConnectTimeout(5_000));
+  }
+
+  void mount(Router router) {
+    router.route("/collab/*").handler(this::handle);
+  }
+
+  private void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    var local = node.localEndpoint("collab");
+    if (local.isPresent()) {
+      local.get().handle(request);
+      return;
+    }
+    if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+      ctx.fail(Problem.of(426, "Upgrade required", "open /collab/{document} as a WebSocket (y-websocket protocol)"));
+      return;
+    }
+    request.pause();
+    vertx.eventBus().<JsonObject>request(BusAddresses.COLLAB_ENDPOINTS, new JsonObject().put("v", 1),
+            new DeliveryOptions().setSendTimeout(ENDPOINT_TIMEOUT_MILLIS))
+        .map(reply -> ServiceEndpoint.fromJson(reply.body()))
+        .compose(endpoint -> client.connect(new WebSocketConnectOptions().setHost(endpoint.host())
+            .setPort(endpoint.port()).setURI(request.uri())))
+        .onSuccess(origin -> {
+          // The collab node greets at once: hold that until the browser's side is there to take it.
+          origin.pause();
+          request.toWebSocket().onSuccess(browser -> {
+            relay(browser, origin);
+            origin.resume();
+          }).onFailure(e -> origin.close());
+        })
+        .onFailure(e -> {
+          request.resume();
+          ctx.fail(Problem.of(503, "Service unavailable", "no collab node took the socket: " + e.getMessage()));
+        });
+  }
+
+  private static void relay(ServerWebSocket browser, WebSocket origin) {
+    pipe(browser, origin);
+    pipe(origin, browser);
+  }
+
+  /** Frames from one side to the other, pausing the reader while the writer's queue is full. */
+  private static void pipe(WebSocketBase from, WebSocketBase to) {
+    from.frameHandler(frame -> {
+      if (frame.isBinary() || frame.isText() || frame.isContinuation()) {
+        to.writeFrame(frame);
+        if (to.writeQueueFull()) {
+          from.pause();
+          to.drainHandler(v -> from.resume());
+        }
+      }
+    });
+    from.closeHandler(v -> {
+      Short code = from.closeStatusCode();
+      if (code == null || code == 1005 || code == 1006) {
+        to.close();
+      } else {
+        to.close(code, from.closeReason());
+      }
+    });
+    from.exceptionHandler(e -> to.close());
+  }
+}
