@@ -24,6 +24,23 @@ public final class BusAddresses {
    */
   public static final String NODES = "atelier.nodes";
 
+  /**
+   * Requests for a collab node to send a browser's collaboration socket to: each collab verticle consumes it and
+   * replies with its {@link ServiceEndpoint}, so an edge without a local collab verticle proxies there (the bus
+   * spreads requests over the consumers).
+   */
+  public static final String COLLAB_ENDPOINTS = "atelier.collab.endpoints";
+
+  /**
+   * Requests for an upload node to send a resumable upload's request to: each upload verticle consumes it and replies
+   * with its {@link ServiceEndpoint}, so an edge without a local upload verticle proxies {@code /files/} there. Any
+   * upload node can take any request of any upload: the upload's state is in PostgreSQL.
+   */
+  public static final String UPLOAD_ENDPOINTS = "atelier.uploads.endpoints";
+
+  /** Published when an upload has become an asset; body is {@link AssetReady#toJson()}. */
+  public static final String ASSET_READY = "atelier.assets.ready";
+
   /** The header that names what a request to a node asks for: {@link #STATUS} or {@link #DRAIN}. */
   public static final String ACTION = "action";
   /** Reply with the node's {@link NodeStatus}. */
@@ -37,6 +54,14 @@ public final class BusAddresses {
   /** Requests to one node: {@link #STATUS} and {@link #DRAIN}, named by the {@link #ACTION} header. */
   public static String node(String nodeId) {
     return NODES + "." + nodeId;
+  }
+
+  /**
+   * Published to every collab node that has the document open: {@link DocumentRelay}s (committed updates with their
+   * log position, awareness, deletion). One address per document, so a node hears only of what it serves.
+   */
+  public static String document(long documentId) {
+    return "atelier.collab.documents." + documentId;
   }
 
   /**

@@ -37,7 +37,7 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--fresh", description = "Delete the data folder first.")
   boolean fresh;
 
-  @Option(names = "--verticles", defaultValue = "edge,transcription,enrichment,render", paramLabel = "LIST",
+  @Option(names = "--verticles", defaultValue = "edge,collab,upload,transcription,enrichment,render", paramLabel = "LIST",
       description = "Verticles to run in this JVM (default: ${DEFAULT-VALUE}). Others can join from more JVMs with "
           + "'atelier node --config <data-dir>/node.json' and ATELIER_CLUSTER_PORT set to a free port.")
   String verticles;

@@ -6,6 +6,7 @@ import io.atelier.database.DatabasePool;
 import io.atelier.database.PostgresConfig;
 import io.atelier.database.RenderRepository;
 import io.atelier.database.TranscriptRepository;
+import io.atelier.database.UploadRepository;
 import io.atelier.edge.WebhookDeliveries;
 import io.atelier.jobs.JobEngine;
 import io.atelier.jobs.JobRepository;
@@ -19,6 +20,7 @@ import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
 import io.atelier.storage.OrphanedFiles;
 import io.atelier.storage.S3Config;
+import io.atelier.upload.ExpiredUploads;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Redis;
@@ -45,7 +47,8 @@ final class HousekeepingVerticle extends VerticleBase {
       "purge-idempotency-keys", "17 * * * *",
       "purge-webhook-deliveries", "23 3 * * *",
       "delete-abandoned-uploads", "41 * * * *",
-      "purge-expired-artifacts", "47 4 * * *");
+      "purge-expired-artifacts", "47 4 * * *",
+      "expire-uploads", "*/5 * * * *");
 
   /** How old a file without its row must be before it is deleted: long past any write still on its way. */
   static final Duration ORPHANED_FILE_AGE = Duration.ofHours(1);
@@ -85,18 +88,21 @@ final class HousekeepingVerticle extends VerticleBase {
             .purgeFinished(FINISHED_DELIVERY_AGE)
             .map(n -> "deleted " + n + " deliveries older than 30 days")),
         new ScheduledTask("delete-abandoned-uploads", schedules.get("delete-abandoned-uploads"), () -> orphans
-            .delete(EnumSet.of(ObjectKeys.Folder.ASSETS), ORPHANED_FILE_AGE)
+            .delete(EnumSet.of(ObjectKeys.Folder.ASSETS, ObjectKeys.Folder.UPLOADS), ORPHANED_FILE_AGE)
             .map(n -> "deleted " + n + " uploaded files no asset names")),
         new ScheduledTask("purge-expired-artifacts", schedules.get("purge-expired-artifacts"), () -> orphans
             .delete(EnumSet.of(ObjectKeys.Folder.TRANSCRIPTS, ObjectKeys.Folder.RENDERS), ORPHANED_FILE_AGE)
-            .map(n -> "deleted " + n + " job output files no result names")));
+            .map(n -> "deleted " + n + " job output files no result names")),
+        new ScheduledTask("expire-uploads", schedules.get("expire-uploads"), () -> new ExpiredUploads(pool, storage)
+            .clean()
+            .map(n -> "expired " + n + " unfinished uploads and deleted their parts")));
     scheduler = new Scheduler(vertx, pool, nodeId, tasks);
     return scheduler.start();
   }
 
   /**
    * The sweep of files no row names, under {@code project}'s files or every project's (null). An asset's original
-   * is wanted while its asset row exists; a job's outputs while its result row exists or the job has not finished
+   * is wanted while its asset row exists; an upload's tail while the upload receives; a job's outputs while its result row exists or the job has not finished
    * (its next attempt writes the same keys and then its row).
    */
   static OrphanedFiles orphanedFiles(Pool pool, ObjectStorage storage, UUID project) {
@@ -104,8 +110,10 @@ final class HousekeepingVerticle extends VerticleBase {
     TranscriptRepository transcripts = new TranscriptRepository(pool);
     RenderRepository renders = new RenderRepository(pool);
     JobRepository jobs = new JobRepository(pool);
+    UploadRepository uploads = new UploadRepository(pool);
     return new OrphanedFiles(storage, ObjectKeys.prefix(project), Map.of(
         ObjectKeys.Folder.ASSETS, assets::existing,
+        ObjectKeys.Folder.UPLOADS, uploads::receiving,
         ObjectKeys.Folder.TRANSCRIPTS, ids -> union(transcripts.existing(ids), jobs.unfinished(ids)),
         ObjectKeys.Folder.RENDERS, ids -> union(renders.existing(ids), jobs.unfinished(ids))));
   }

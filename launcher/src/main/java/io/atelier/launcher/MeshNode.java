@@ -143,8 +143,13 @@ public final class MeshNode {
                 LOG.info("node={} up in {} ms with {} (cluster {} at {}:{})", node.id(),
                     (System.nanoTime() - started) / 1_000_000, verticles, cluster.name(), cluster.host(), cluster.port());
               })
-              .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)))
-              .onComplete(made);
+              .onSuccess(made::complete)
+              .onFailure(e -> {
+                // Said before the instance closes: once it has, nothing can be run on its threads, not even this.
+                LOG.error("node={} did not start: {}", node.id(), e.toString(), e);
+                made.fail(e);
+                vertx.close();
+              });
           return made.future();
         });
   }

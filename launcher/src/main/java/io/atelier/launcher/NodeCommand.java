@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--verticles", required = true, paramLabel = "LIST",
-      description = "Comma-separated verticles to run: edge, transcription, enrichment, render.")
+      description = "Comma-separated verticles to run: edge, collab, upload, transcription, enrichment, render.")
   String verticles;
 
   @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file (repeatable; later files win).")

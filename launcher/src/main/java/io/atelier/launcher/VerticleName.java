@@ -1,11 +1,13 @@
 package io.atelier.launcher;
 
+import io.atelier.collab.CollabVerticle;
 import io.atelier.edge.EdgeVerticle;
 import io.atelier.enrichment.EnrichmentHandlerFactory;
 import io.atelier.jobs.WorkerVerticle;
 import io.atelier.node.Node;
 import io.atelier.render.RenderHandlerFactory;
 import io.atelier.transcription.TranscriptionHandlerFactory;
+import io.atelier.upload.UploadVerticle;
 import io.vertx.core.Deployable;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -16,9 +18,11 @@ import java.util.function.Function;
 /** The verticles a node can run, by the name used on the command line. Each job kind runs in the one worker verticle. */
 enum VerticleName {
   EDGE(EdgeVerticle::new),
+  COLLAB(CollabVerticle::new),
   TRANSCRIPTION(node -> new WorkerVerticle(new TranscriptionHandlerFactory(), node)),
   ENRICHMENT(node -> new WorkerVerticle(new EnrichmentHandlerFactory(), node)),
-  RENDER(node -> new WorkerVerticle(new RenderHandlerFactory(), node));
+  RENDER(node -> new WorkerVerticle(new RenderHandlerFactory(), node)),
+  UPLOAD(UploadVerticle::new);
 
   private final Function<Node, Deployable> factory;
 

@@ -36,8 +36,9 @@ class AdminNodesTest {
     JsonArray nodes = nodes();
     JsonObject a = byId(nodes, mesh.edgeNode.node().id());
     JsonObject b = byId(nodes, mesh.workerNode.node().id());
-    assertThat(a.getJsonArray("verticles")).containsExactly("edge");
-    assertThat(b.getJsonArray("verticles")).containsExactly("edge", "transcription", "enrichment");
+    assertThat(a.getJsonArray("verticles")).containsExactly("edge", "collab", "upload");
+    assertThat(b.getJsonArray("verticles")).containsExactly("edge", "collab", "transcription", "enrichment",
+        "upload");
     for (JsonObject node : List.of(a, b)) {
       assertThat(node.getString("state")).isEqualTo("ready");
       assertThat(node.getBoolean("ready")).isTrue();

@@ -37,6 +37,14 @@ final class ApiClient {
     return authorised(web.post(path));
   }
 
+  HttpRequest<Buffer> delete(String path) {
+    return authorised(web.delete(path));
+  }
+
+  HttpRequest<Buffer> request(io.vertx.core.http.HttpMethod method, String path) {
+    return authorised(web.request(method, path));
+  }
+
   HttpRequest<Buffer> unauthenticated(String path) {
     return web.get(path);
   }

@@ -113,6 +113,55 @@ class ApiErrorsTest {
     assertThat(assertProblem(projectA.upload(empty, "audio/wav"), 400).getString("field")).isEqualTo("file");
   }
 
+  /** A multipart body whose closing boundary never comes (its Content-Length ends first) is answered, promptly. */
+  @Test
+  void aTruncatedMultipartBodyIsAnsweredAndLeavesNothing() throws Exception {
+    TestMesh mesh = TestMesh.get();
+    long before = count("assets");
+    Path spool = Path.of(mesh.edgeConfig.getJsonObject("edge").getString("uploadsDirectory"));
+    long spooled = spooledFiles(spool);
+    byte[] wav = Files.readAllBytes(SpeechSamples.librivox().get(1).wav());
+    String boundary = "----atelier-truncated";
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+        + "Content-Type: audio/wav\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int bodyLength = head.length + wav.length / 2;
+    io.vertx.core.net.NetSocket socket = await(mesh.clientVertx.createNetClient().connect(mesh.edgePort,
+        "127.0.0.1"));
+    io.vertx.core.Promise<String> answer = io.vertx.core.Promise.promise();
+    StringBuilder received = new StringBuilder();
+    socket.handler(data -> {
+      received.append(data.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+      if (received.indexOf("\r\n\r\n") >= 0) {
+        answer.tryComplete(received.toString());
+      }
+    });
+    socket.closeHandler(v -> answer.tryComplete(received.toString()));
+    String request = "POST /v1/assets HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + mesh.projectA.apiKey()
+        + "\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + bodyLength
+        + "\r\n\r\n";
+    await(socket.write(Buffer.buffer(request)));
+    await(socket.write(Buffer.buffer(head)));
+    await(socket.write(Buffer.buffer(java.util.Arrays.copyOf(wav, wav.length / 2))));
+    String response = io.atelier.launcher.Blocking.await(answer.future(), java.time.Duration.ofSeconds(10));
+    socket.close();
+    assertThat(response).startsWith("HTTP/1.1 400").contains("application/problem+json");
+    assertThat(count("assets")).isEqualTo(before);
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+    while (spooledFiles(spool) > spooled && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(spooledFiles(spool)).as("files left in the edge's spool folder").isEqualTo(spooled);
+  }
+
+  private static long spooledFiles(Path folder) throws java.io.IOException {
+    if (!Files.isDirectory(folder)) {
+      return 0;
+    }
+    try (var files = Files.list(folder)) {
+      return files.count();
+    }
+  }
+
   @Test
   void malformedJobRequestsNameTheirProblem() {
     assertThat(assertProblem(sendRaw("{\"type\": \"transcription\", ", "application/json"), 400).getString("detail"))

@@ -30,7 +30,7 @@ class CommandLineTest {
     });
     int exit = cli.execute("node", "--verticles", "edge,telepathy");
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).contains("unknown verticle 'telepathy'").contains("edge,transcription");
+    assertThat(err.toString()).contains("unknown verticle 'telepathy'").contains("edge,collab,transcription");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A two-node mesh on real embedded PostgreSQL, Redis and S3, shared by the tests of this JVM: node A runs the edge,
- * node B a second edge and the transcription and enrichment workers, joined in one Hazelcast cluster over loopback.
+ * A two-node mesh on real embedded PostgreSQL, Redis and S3, shared by the tests of this JVM: node A runs the edge
+ * and collab, node B a second edge, collab and the transcription and enrichment workers, joined in one Hazelcast cluster over loopback.
  * Two projects, each with a key. Tests that use it leave nothing running behind them ({@link LeaveNothingBehind}).
  */
 final class TestMesh {
@@ -36,6 +37,8 @@ final class TestMesh {
   final JsonObject workerConfig;
   final MeshNode edgeNode;
   final MeshNode workerNode;
+  /** The folder node A's edge serves at {@code /app/} ({@code edge.webDirectory}): tests build pages into it. */
+  final Path webDirectory;
   final int edgePort;
   /** The edge of node B: what a client reaches through another node of the cluster. */
   final int edgePortB;
@@ -59,13 +62,16 @@ final class TestMesh {
     cluster = "atelier-test-" + UUID.randomUUID();
     edgeConfig = EmbeddedMeshConfig.build(services, folder.resolve("a"), edgePort, cluster, portA, members);
     workerConfig = EmbeddedMeshConfig.build(services, folder.resolve("b"), edgePortB, cluster, portB, members);
+    webDirectory = Files.createDirectories(folder.resolve("web"));
+    edgeConfig.getJsonObject("edge").put("webDirectory", webDirectory.toString());
     // A long lease: a cancellation that stops a job within a second came over the bus, not with a renewal.
     workerConfig.getJsonObject("transcription").put("concurrency", 2).put("leaseSeconds", 30);
     Migrations.apply(PostgresConfig.from(edgeConfig));
-    Future<MeshNode> a = MeshNode.start(edgeConfig, EnumSet.of(VerticleName.EDGE));
+    Future<MeshNode> a = MeshNode.start(edgeConfig, EnumSet.of(VerticleName.EDGE, VerticleName.COLLAB, VerticleName.UPLOAD));
     // Render is left to the tests that use it: they stop and start it as an operator would.
     Future<MeshNode> b = MeshNode.start(workerConfig,
-        EnumSet.of(VerticleName.EDGE, VerticleName.TRANSCRIPTION, VerticleName.ENRICHMENT));
+        EnumSet.of(VerticleName.EDGE, VerticleName.COLLAB, VerticleName.TRANSCRIPTION, VerticleName.ENRICHMENT,
+            VerticleName.UPLOAD));
     edgeNode = Blocking.await(a, Duration.ofMinutes(2));
     workerNode = Blocking.await(b, Duration.ofMinutes(2));
     clientVertx = Vertx.vertx();
@@ -85,6 +91,11 @@ final class TestMesh {
     return instance;
   }
 
+  /** The key every node of the mesh signs and checks collaboration tokens with. */
+  String tokenSigningKey() {
+    return edgeConfig.getJsonObject("tokens").getJsonArray("signingKeys").getString(0);
+  }
+
   ApiClient client(String apiKey) {
     return new ApiClient(clientVertx, edgePort, apiKey);
   }
@@ -95,6 +106,45 @@ final class TestMesh {
     List<String> all = new ArrayList<>(members);
     all.add("127.0.0.1:" + port);
     return EmbeddedMeshConfig.build(services, folder.resolve(name), 0, cluster, port, all);
+  }
+
+  /**
+   * An asset stored as it is, past the API's checks: a file that went bad in storage after it was accepted, for the
+   * tests of what the workers make of one. Its id.
+   */
+  String storeDamagedAsset(UUID projectId, byte[] bytes, String contentType) {
+    UUID assetId = UUID.randomUUID();
+    String key = io.atelier.storage.ObjectKeys.of(projectId, io.atelier.storage.ObjectKeys.Folder.ASSETS, assetId,
+        "original");
+    io.atelier.storage.ObjectStorage storage = io.atelier.storage.ObjectStorage.create(clientVertx,
+        io.atelier.storage.S3Config.from(edgeConfig));
+    try {
+      Blocking.await(storage.putBytes(key, bytes, contentType), Duration.ofSeconds(30));
+    } finally {
+      storage.close();
+    }
+    String sha256;
+    try {
+      sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Blocking.await(new io.atelier.database.AssetRepository(pool).insert(new io.atelier.database.Asset(assetId,
+        projectId, "damaged", contentType, bytes.length, sha256, key, null, null)), Duration.ofSeconds(30));
+    return assetId.toString();
+  }
+
+  /**
+   * A third node of the cluster running {@code verticles}, its edge on {@code edgePort}, its configuration changed by
+   * {@code configure} first; the test stops it.
+   */
+  MeshNode startAnotherNode(String name, int edgePort, java.util.function.Consumer<JsonObject> configure,
+                            java.util.Set<VerticleName> verticles) {
+    JsonObject config = configOfAnotherNode(name);
+    config.getJsonObject("edge").put("port", edgePort);
+    config.put("metrics", new JsonObject().put("enabled", false));
+    configure.accept(config);
+    return Blocking.await(MeshNode.start(config, EnumSet.copyOf(verticles)), Duration.ofMinutes(1));
   }
 
   /** A client of node B's edge. */

@@ -155,8 +155,10 @@ class TranscriptionPathTest {
     byte[] corrupt = new byte[64 * 1024];
     new java.util.Random(7).nextBytes(corrupt);
     System.arraycopy("fLaC".getBytes(), 0, corrupt, 0, 4);
-    Path file = Files.write(dir.resolve("broken.flac"), corrupt);
-    String broken = api.submitTranscription(api.uploadAsset(file));
+    // The API refuses such a file (ffprobe cannot read it); one that went bad in storage after it was accepted fails
+    // its job with the reason.
+    String broken = api.submitTranscription(TestMesh.get().storeDamagedAsset(TestMesh.get().projectA.projectId(),
+        corrupt, "audio/flac"));
     JsonObject failed = api.awaitFinished(broken, Duration.ofSeconds(60));
     assertThat(failed.getString("state")).isEqualTo("failed");
     assertThat(failed.getString("error")).startsWith("corrupt_media:").doesNotContain(dir.toString());

@@ -20,13 +20,13 @@ public final class AssetRepository {
 
   public Future<Asset> insert(Asset asset) {
     return pool.preparedQuery("""
-            INSERT INTO assets (id, project_id, filename, content_type, size_bytes, sha256, storage_key)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO assets (id, project_id, filename, content_type, size_bytes, sha256, storage_key, media)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             RETURNING created_at""")
         .execute(Tuple.of(asset.id(), asset.projectId(), asset.filename(), asset.contentType(), asset.sizeBytes(),
-            asset.sha256(), asset.storageKey()))
+            asset.sha256(), asset.storageKey(), asset.media()))
         .map(rows -> new Asset(asset.id(), asset.projectId(), asset.filename(), asset.contentType(),
-            asset.sizeBytes(), asset.sha256(), asset.storageKey(),
+            asset.sizeBytes(), asset.sha256(), asset.storageKey(), asset.media(),
             rows.iterator().next().getOffsetDateTime("created_at")));
   }
 
@@ -36,10 +36,38 @@ public final class AssetRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next())));
   }
 
+  /** A page of a project's assets, newest first, and where the next one starts (null after the last). */
+  public record Page(List<Asset> assets, Cursor next) {
+  }
+
+  /** Where a page starts: after the asset created at {@code createdAt} with {@code id} (ties broken by id). */
+  public record Cursor(java.time.OffsetDateTime createdAt, UUID id) {
+  }
+
+  /** Up to {@code limit} of the project's assets, newest first, after {@code after} (null: from the newest). */
+  public Future<Page> list(UUID projectId, Cursor after, int limit) {
+    String sql = after == null
+        ? "SELECT * FROM assets WHERE project_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        : "SELECT * FROM assets WHERE project_id = $1 AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC"
+            + " LIMIT $2";
+    Tuple args = after == null ? Tuple.of(projectId, limit + 1) : Tuple.of(projectId, limit + 1, after.createdAt(),
+        after.id());
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      List<Asset> assets = new java.util.ArrayList<>(rows.size());
+      rows.forEach(row -> assets.add(fromRow(row)));
+      if (assets.size() <= limit) {
+        return new Page(assets, null);
+      }
+      Asset last = assets.get(limit - 1);
+      return new Page(assets.subList(0, limit), new Cursor(last.createdAt(), last.id()));
+    });
+  }
+
   private static Asset fromRow(Row row) {
     return new Asset(row.getUUID("id"), row.getUUID("project_id"), row.getString("filename"),
         row.getString("content_type"), row.getLong("size_bytes"), row.getString("sha256"),
-        row.getString("storage_key"), row.getOffsetDateTime("created_at"));
+        row.getString("storage_key"), row.getJsonObject("media"),
+        row.getOffsetDateTime("created_at"));
   }
 
   /** Which of the ids have a row here (of any project): for the sweep of files no row names. */

@@ -2,6 +2,7 @@ package io.atelier.jobs;
 
 import io.atelier.contracts.JobKind;
 import io.atelier.contracts.JobState;
+import io.atelier.database.GroupCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.AsyncResult;

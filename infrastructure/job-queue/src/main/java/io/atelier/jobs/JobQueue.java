@@ -5,6 +5,7 @@ import io.atelier.contracts.QueuedJob;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.CancelJob;
 import io.atelier.contracts.JobState;
+import io.atelier.database.GroupCommit;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;

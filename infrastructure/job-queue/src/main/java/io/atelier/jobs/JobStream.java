@@ -1,6 +1,7 @@
 package io.atelier.jobs;
 
 import io.atelier.contracts.JobKind;
+import io.atelier.database.GroupCommit;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;

@@ -6,6 +6,7 @@ import io.atelier.contracts.ErrorCode;
 import io.atelier.contracts.JobKind;
 import io.atelier.contracts.JobState;
 import io.atelier.contracts.QueuedJob;
+import io.atelier.database.GroupCommit;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

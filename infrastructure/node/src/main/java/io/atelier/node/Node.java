@@ -4,7 +4,9 @@ import io.atelier.contracts.JobKind;
 import io.atelier.contracts.NodeState;
 import io.atelier.contracts.NodeStatus;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +47,7 @@ public final class Node {
   private final Map<String, Supplier<Future<Void>>> checks = new ConcurrentHashMap<>();
   private final Map<String, IntSupplier> workloads = new ConcurrentHashMap<>();
   private final List<Runnable> drainListeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Handler<HttpServerRequest>> localEndpoints = new ConcurrentHashMap<>();
   private volatile List<String> verticles = List.of();
   private volatile NodeState state = NodeState.STARTING;
   private volatile List<String> unreachable = List.of();
@@ -137,6 +141,21 @@ public final class Node {
   /** A dependency that must answer for the node to be ready, e.g. "postgres"; the check fails when it does not. */
   public void requireReachable(String name, Supplier<Future<Void>> check) {
     checks.put(name, check);
+  }
+
+  /**
+   * Offers {@code handler} to the node's other verticles under {@code name}: how the edge serves the collab
+   * verticle's sockets on its own port when both run in one node, so browsers see one origin. The handler must be
+   * safe to call from another verticle's event loop.
+   */
+  public Registration serveLocally(String name, Handler<HttpServerRequest> handler) {
+    localEndpoints.put(name, handler);
+    return () -> localEndpoints.remove(name, handler);
+  }
+
+  /** The handler a verticle of this node offers under {@code name}, if one does now. */
+  public Optional<Handler<HttpServerRequest>> localEndpoint(String name) {
+    return Optional.ofNullable(localEndpoints.get(name));
   }
 
   /** Reports a worker's jobs in flight under its kind, until the registration is removed. */

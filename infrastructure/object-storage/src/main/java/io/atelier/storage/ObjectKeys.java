@@ -18,7 +18,9 @@ public final class ObjectKeys {
     /** A transcription job's renderings; the owner is the job. */
     TRANSCRIPTS("transcripts"),
     /** A render job's outputs; the owner is the job. */
-    RENDERS("renders");
+    RENDERS("renders"),
+    /** The bytes of a resumable upload past its last whole part; the owner is the upload. */
+    UPLOADS("uploads");
 
     private final String name;
 
@@ -32,7 +34,7 @@ public final class ObjectKeys {
   }
 
   private static final Pattern KEY = Pattern.compile(
-      "projects/([0-9a-f-]{36})/(assets|transcripts|renders)/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/([^/]+)");
+      "projects/([0-9a-f-]{36})/(assets|transcripts|renders|uploads)/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/([^/]+)");
 
   private ObjectKeys() {
   }
@@ -59,7 +61,8 @@ public final class ObjectKeys {
       Folder folder = switch (m.group(2)) {
         case "assets" -> Folder.ASSETS;
         case "transcripts" -> Folder.TRANSCRIPTS;
-        default -> Folder.RENDERS;
+        case "renders" -> Folder.RENDERS;
+        default -> Folder.UPLOADS;
       };
       return Optional.of(new Key(UUID.fromString(m.group(1)), folder, UUID.fromString(m.group(3)), m.group(4)));
     } catch (IllegalArgumentException notUuids) {

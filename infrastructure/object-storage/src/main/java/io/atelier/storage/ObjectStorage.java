@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,6 +22,11 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -32,11 +38,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class ObjectStorage implements AutoCloseable {
 
   private final S3Client client;
+  private final S3Presigner presigner;
   private final WorkerExecutor workers;
   private final String bucket;
 
-  private ObjectStorage(S3Client client, WorkerExecutor workers, String bucket) {
+  private ObjectStorage(S3Client client, S3Presigner presigner, WorkerExecutor workers, String bucket) {
     this.client = client;
+    this.presigner = presigner;
     this.workers = workers;
     this.bucket = bucket;
   }
@@ -50,10 +58,16 @@ public final class ObjectStorage implements AutoCloseable {
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .credentialsProvider(credentials(config));
+    var presigner = S3Presigner.builder()
+        .region(Region.of(config.region()))
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyle()).build())
+        .credentialsProvider(credentials(config));
     if (config.endpoint() != null && !config.endpoint().isBlank()) {
       builder.endpointOverride(URI.create(config.endpoint()));
+      presigner.endpointOverride(URI.create(config.endpoint()));
     }
-    return new ObjectStorage(builder.build(), vertx.createSharedWorkerExecutor("atelier-object-storage", 16), config.bucket());
+    return new ObjectStorage(builder.build(), presigner.build(),
+        vertx.createSharedWorkerExecutor("atelier-object-storage", 16), config.bucket());
   }
 
   private static AwsCredentialsProvider credentials(S3Config config) {
@@ -109,6 +123,122 @@ public final class ObjectStorage implements AutoCloseable {
       } catch (NoSuchKeyException e) {
         throw new ObjectNotFoundException(key);
       }
+    });
+  }
+
+  /** Bytes {@code from} to {@code to} (inclusive) of the object, fewer if it ends before. */
+  public Future<Buffer> getRange(String key, long from, long to) {
+    return run(() -> {
+      try {
+        return Buffer.buffer(client.getObjectAsBytes(b -> b.bucket(bucket).key(key).range("bytes=" + from + "-" + to))
+            .asByteArray());
+      } catch (NoSuchKeyException e) {
+        throw new ObjectNotFoundException(key);
+      }
+    });
+  }
+
+  /** A link that reads the object with a plain GET until {@code ttl} has passed; signed here, no request made. */
+  public String presignGet(String key, Duration ttl) {
+    return presigner.presignGetObject(b -> b.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(key)))
+        .url().toString();
+  }
+
+  /** A link that uploads part {@code number} of a multipart upload with a plain PUT of its bytes, until it expires. */
+  public String presignUploadPart(String key, String uploadId, int number, Duration ttl) {
+    return presigner.presignUploadPart(b -> b.signatureDuration(ttl).uploadPartRequest(p -> p.bucket(bucket).key(key)
+        .uploadId(uploadId).partNumber(number))).url().toString();
+  }
+
+  /** A stored part as S3 lists it. */
+  public record StoredPart(int number, String etag, long size) {
+  }
+
+  /** The parts of a multipart upload stored so far, in part order. */
+  public Future<List<StoredPart>> listParts(String key, String uploadId) {
+    return run(() -> {
+      List<StoredPart> parts = new java.util.ArrayList<>();
+      Integer marker = null;
+      while (true) {
+        Integer from = marker;
+        var page = client.listParts(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumberMarker(from));
+        page.parts().forEach(p -> parts.add(new StoredPart(p.partNumber(), p.eTag(), p.size())));
+        if (!Boolean.TRUE.equals(page.isTruncated())) {
+          return parts;
+        }
+        marker = page.nextPartNumberMarker();
+      }
+    });
+  }
+
+  /** The object's size in bytes. */
+  public Future<Long> size(String key) {
+    return run(() -> {
+      try {
+        return client.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+      } catch (NoSuchKeyException e) {
+        throw new ObjectNotFoundException(key);
+      }
+    });
+  }
+
+  /** The SHA-256 of the object, read through once (hex). */
+  public Future<String> sha256(String key) {
+    return run(() -> {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      try (var in = client.getObject(b -> b.bucket(bucket).key(key))) {
+        byte[] buffer = new byte[1 << 16];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          digest.update(buffer, 0, n);
+        }
+      } catch (NoSuchKeyException e) {
+        throw new ObjectNotFoundException(key);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    });
+  }
+
+  /** Starts a multipart upload into {@code key}: its upload id. */
+  public Future<String> createMultipart(String key, String contentType) {
+    return run(() -> client.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId());
+  }
+
+  /** Uploads part {@code number} (1..10000) of a multipart upload: its ETag, which completing the upload names. */
+  public Future<String> uploadPart(String key, String uploadId, int number, Buffer bytes) {
+    return run(() -> {
+      // Read from the buffer as it is (each retry reads it again from its start): no copy of the part.
+      io.netty.buffer.ByteBuf content = ((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf();
+      long length = content.readableBytes();
+      return client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+          .contentLength(length), RequestBody.fromContentProvider(
+              () -> new io.netty.buffer.ByteBufInputStream(content.duplicate()), length, "application/octet-stream"))
+          .eTag();
+    });
+  }
+
+  /** One part of a multipart upload as completing it lists them. */
+  public record Part(int number, String etag) {
+  }
+
+  /** Joins the parts, in the order given (ascending numbers), into the object. */
+  public Future<Void> completeMultipart(String key, String uploadId, List<Part> parts) {
+    return run(() -> {
+      client.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+          .multipartUpload(CompletedMultipartUpload.builder().parts(parts.stream()
+              .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.etag()).build()).toList()).build()));
+      return null;
+    });
+  }
+
+  /** Discards a multipart upload and its parts; one already gone is not an error. */
+  public Future<Void> abortMultipart(String key, String uploadId) {
+    return run(() -> {
+      try {
+        client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+      } catch (NoSuchUploadException gone) {
+        // Completed, aborted before, or expired by the server.
+      }
+      return null;
     });
   }
 
@@ -178,6 +308,7 @@ public final class ObjectStorage implements AutoCloseable {
   @Override
   public void close() {
     workers.close();
+    presigner.close();
     client.close();
   }
 

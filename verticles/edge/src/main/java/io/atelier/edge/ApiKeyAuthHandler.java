@@ -58,6 +58,13 @@ final class ApiKeyAuthHandler implements Handler<RoutingContext> {
     }
   }
 
+  /** Refuses a key with the {@code read} role: {@code what} changes the project. */
+  static void requireWrite(RoutingContext ctx, String what) {
+    if ("read".equals(ctx.get(ROLE))) {
+      throw Problem.forbidden("a key with the read role cannot " + what);
+    }
+  }
+
   /** The project of the authenticated request. */
   static UUID projectId(RoutingContext ctx) {
     UUID projectId = ctx.get(PROJECT);

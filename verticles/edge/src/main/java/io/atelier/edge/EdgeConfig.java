@@ -2,8 +2,13 @@ package io.atelier.edge;
 
 import io.vertx.core.json.JsonObject;
 
-/** The {@code edge} section of the configuration. */
-public record EdgeConfig(String host, int port, long maxUploadBytes, String uploadsDirectory) {
+/**
+ * The {@code edge} section of the configuration.
+ *
+ * @param webDirectory a folder of built web pages the edge serves at {@code /app/} (same origin as the API and
+ *     {@code /collab/}); empty for none
+ */
+public record EdgeConfig(String host, int port, long maxUploadBytes, String uploadsDirectory, String webDirectory) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
@@ -18,6 +23,9 @@ public record EdgeConfig(String host, int port, long maxUploadBytes, String uplo
     if (maxUploadBytes < 1) {
       throw new IllegalArgumentException("edge.maxUploadBytes must be positive, was " + maxUploadBytes);
     }
+    if (webDirectory == null) {
+      webDirectory = "";
+    }
     if (uploadsDirectory == null || uploadsDirectory.isBlank()) {
       throw new IllegalArgumentException("edge.uploadsDirectory is required");
     }
@@ -29,6 +37,7 @@ public record EdgeConfig(String host, int port, long maxUploadBytes, String uplo
         section.getString("host", "0.0.0.0"),
         section.getInteger("port", DEFAULT_PORT),
         section.getLong("maxUploadBytes", DEFAULT_MAX_UPLOAD_BYTES),
-        section.getString("uploadsDirectory", System.getProperty("java.io.tmpdir") + "/atelier-uploads"));
+        section.getString("uploadsDirectory", System.getProperty("java.io.tmpdir") + "/atelier-uploads"),
+        section.getString("webDirectory", ""));
   }
 }

@@ -3,10 +3,12 @@ package io.atelier.edge;
 import io.atelier.database.ApiKeyRepository;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.DatabasePool;
+import io.atelier.database.DocumentRepository;
 import io.atelier.database.EnrichmentRepository;
 import io.atelier.database.PostgresConfig;
 import io.atelier.database.RenderRepository;
 import io.atelier.database.TranscriptRepository;
+import io.atelier.database.UploadRepository;
 import io.atelier.jobs.JobEngine;
 import io.atelier.jobs.QueueMetrics;
 import io.atelier.node.DrainConfig;
@@ -16,12 +18,17 @@ import io.atelier.redis.RedisConfig;
 import io.atelier.redis.RedisConnections;
 import io.atelier.storage.ObjectStorage;
 import io.atelier.storage.S3Config;
+import io.atelier.tokens.AccessTokens;
+import io.atelier.tokens.TokenConfig;
+import io.atelier.yjs.YjsUpdates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -41,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class EdgeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeVerticle.class);
+  /** The largest WebSocket frame or message the edge reads: at least any collab node's {@code collab.maxMessageBytes}. */
+  private static final int MAX_WEBSOCKET_MESSAGE_BYTES = 32 << 20;
 
   private final Node node;
   private Pool pool;
@@ -77,15 +86,27 @@ public final class EdgeVerticle extends VerticleBase {
       ctx.next();
     });
     HealthRoutes.mount(router, node);
+    new CollabRoute(vertx, node, MAX_WEBSOCKET_MESSAGE_BYTES).mount(router);
+    new UploadRoute(vertx, node).mount(router);
+    if (!edge.webDirectory().isEmpty()) {
+      router.route("/app/*").handler(StaticHandler.create(FileSystemAccess.ROOT, edge.webDirectory())
+          .setCachingEnabled(false));
+    }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.route("/v1/*").handler(new ApiKeyAuthHandler(new ApiKeyRepository(pool)));
     new AdminRoutes(vertx).mount(router);
-    new AssetRoutes(vertx, assets, storage).mount(router, edge);
+    AccessTokens tokens = AccessTokens.create(vertx, TokenConfig.from(config()));
+    StoredFiles files = new StoredFiles(vertx, storage);
+    new AssetRoutes(vertx, assets, new UploadRepository(pool), tokens, storage, files).mount(router, edge);
     new JobRoutes(engine.queue(), engine.jobs(), assets, webhookTargets).mount(router);
     new PipelineRoutes(engine.pipelineQueue(), engine.pipelines(), assets, webhookTargets).mount(router);
-    new TranscriptRoutes(engine.jobs(), new TranscriptRepository(pool), storage).mount(router);
+    YjsUpdates yjs = YjsUpdates.java();
+    DocumentRepository documents = new DocumentRepository(pool);
+    new TranscriptRoutes(vertx, engine.jobs(), new TranscriptRepository(pool), documents, yjs, storage).mount(router);
     new EnrichmentRoutes(engine.jobs(), new EnrichmentRepository(pool)).mount(router);
-    new RenderRoutes(engine.jobs(), new RenderRepository(pool), storage).mount(router);
+    new RenderRoutes(engine.jobs(), new RenderRepository(pool), files).mount(router);
+    new DocumentRoutes(vertx, documents, tokens, yjs, node.id())
+        .mount(router);
     queueMetrics = new QueueMetrics(vertx, pool);
     queueMetrics.start(5_000);
     WebhookDeliveries deliveries = new WebhookDeliveries(pool);
@@ -99,7 +120,11 @@ public final class EdgeVerticle extends VerticleBase {
 
     return storage.ensureBucket()
         .compose(ignored -> eventStreams.start())
-        .compose(ignored -> vertx.createHttpServer(new HttpServerOptions().setHost(edge.host()).setPort(edge.port()))
+        .compose(ignored -> vertx.createHttpServer(new HttpServerOptions().setHost(edge.host()).setPort(edge.port())
+                // Collaboration sockets pass through here; the collab verticle holds them to its own limit.
+                .setMaxWebSocketFrameSize(MAX_WEBSOCKET_MESSAGE_BYTES)
+                .setMaxWebSocketMessageSize(MAX_WEBSOCKET_MESSAGE_BYTES)
+                .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false))
             .requestHandler(router)
             .listen())
         .onSuccess(s -> {

@@ -3,9 +3,7 @@ package io.atelier.edge;
 import io.atelier.contracts.JobKind;
 import io.atelier.database.RenderRepository;
 import io.atelier.jobs.JobRepository;
-import io.atelier.storage.ObjectStorage;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,33 +14,34 @@ final class RenderRoutes {
 
   private final JobLookup jobs;
   private final RenderRepository renders;
-  private final ObjectStorage storage;
+  private final StoredFiles files;
 
-  RenderRoutes(JobRepository jobs, RenderRepository renders, ObjectStorage storage) {
+  RenderRoutes(JobRepository jobs, RenderRepository renders, StoredFiles files) {
     this.jobs = new JobLookup(jobs);
     this.renders = renders;
-    this.storage = storage;
+    this.files = files;
   }
 
   void mount(Router router) {
     router.get("/v1/renders/:jobId").handler(ctx -> find(ctx).onSuccess(r -> ctx.json(r.toApiJson())).onFailure(ctx::fail));
-    router.get("/v1/renders/:jobId/:file").handler(this::file);
+    router.get("/v1/renders/:jobId/:file").handler(ctx -> file(ctx)
+        .compose(file -> files.send(ctx, file.getString("key"), file.getString("contentType"), null))
+        .onFailure(ctx::fail));
+    router.get("/v1/renders/:jobId/:file/link").handler(ctx -> {
+      java.time.Duration lifetime = StoredFiles.linkLifetime(ctx);
+      file(ctx).onSuccess(file -> ctx.json(files.link(file.getString("key"), lifetime))).onFailure(ctx::fail);
+    });
   }
 
-  private void file(RoutingContext ctx) {
+  /** The render file the path names: its storage key and content type. */
+  private Future<JsonObject> file(RoutingContext ctx) {
     String name = ctx.pathParam("file");
-    find(ctx)
-        .compose(render -> {
-          JsonObject file = render.files().getJsonObject(name);
-          if (file == null) {
-            return Future.failedFuture(Problem.notFound("render " + render.jobId() + " has no file '" + name
-                + "' (it has: " + String.join(", ", render.files().fieldNames()) + ")"));
-          }
-          return storage.getBytes(file.getString("key")).compose(bytes -> ctx.response()
-              .putHeader(HttpHeaders.CONTENT_TYPE, file.getString("contentType"))
-              .end(bytes));
-        })
-        .onFailure(ctx::fail);
+    return find(ctx).compose(render -> {
+      JsonObject file = render.files().getJsonObject(name);
+      return file != null ? Future.succeededFuture(file)
+          : Future.failedFuture(Problem.notFound("render " + render.jobId() + " has no file '" + name
+              + "' (it has: " + String.join(", ", render.files().fieldNames()) + ")"));
+    });
   }
 
   private Future<RenderRepository.Render> find(RoutingContext ctx) {

@@ -1,20 +1,29 @@
 package io.atelier.edge;
 
 import io.atelier.contracts.JobKind;
+import io.atelier.database.DocumentRepository;
 import io.atelier.database.Transcript;
 import io.atelier.database.TranscriptRepository;
 import io.atelier.jobs.JobRepository;
 import io.atelier.storage.ObjectStorage;
+import io.atelier.transcripts.SubtitleWriter;
+import io.atelier.transcripts.TimedWord;
+import io.atelier.transcripts.TranscriptDocuments;
+import io.atelier.yjs.YjsUpdates;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code GET /v1/transcripts/{jobId}} (JSON: text and timed words) and the stored renderings
- * {@code {jobId}.srt}, {@code .vtt}, {@code .txt} and {@code .json}.
+ * {@code GET /v1/transcripts/{jobId}} (JSON: text and timed words) and its renderings {@code {jobId}.srt},
+ * {@code .vtt}, {@code .txt} and {@code .json}: as people have edited the transcript's collaborative document, words
+ * retimed from the recognised ones ({@code "edited": true}); the renderings stored with the job when it is unedited.
  */
 final class TranscriptRoutes {
 
@@ -24,13 +33,20 @@ final class TranscriptRoutes {
       "txt", "text/plain; charset=utf-8",
       "json", "application/json");
 
+  private final Vertx vertx;
   private final JobLookup jobs;
   private final TranscriptRepository transcripts;
+  private final DocumentRepository documents;
+  private final YjsUpdates yjs;
   private final ObjectStorage storage;
 
-  TranscriptRoutes(JobRepository jobs, TranscriptRepository transcripts, ObjectStorage storage) {
+  TranscriptRoutes(Vertx vertx, JobRepository jobs, TranscriptRepository transcripts, DocumentRepository documents,
+                   YjsUpdates yjs, ObjectStorage storage) {
+    this.vertx = vertx;
     this.jobs = new JobLookup(jobs);
     this.transcripts = transcripts;
+    this.documents = documents;
+    this.yjs = yjs;
     this.storage = storage;
   }
 
@@ -51,13 +67,30 @@ final class TranscriptRoutes {
     jobs.succeeded(projectId, jobRef, JobKind.TRANSCRIPTION, "transcript")
         .compose(job -> transcripts.find(projectId, job.id()).compose(t -> t.map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(Problem.notFound("job " + jobRef + " has no transcript")))))
-        .compose(transcript -> format == null ? Future.succeededFuture(respondJson(ctx, transcript)) : respondFile(ctx, transcript, format))
+        .compose(recognised -> TranscriptDocuments.edited(vertx, documents, yjs, recognised).compose(transcript -> {
+          boolean edited = transcript != recognised;
+          if (format == null) {
+            ctx.json(transcript.toApiJson().put("edited", edited));
+            return Future.succeededFuture();
+          }
+          return edited ? respondRendered(ctx, transcript, format) : respondFile(ctx, transcript, format);
+        }))
         .onFailure(ctx::fail);
   }
 
-  private static Void respondJson(RoutingContext ctx, Transcript transcript) {
-    ctx.json(transcript.toApiJson());
-    return null;
+  /** An edited transcript's rendering, made now from its retimed words. */
+  private static Future<Void> respondRendered(RoutingContext ctx, Transcript transcript, String format) {
+    List<TimedWord> words = new ArrayList<>();
+    for (int i = 0; i < transcript.words().size(); i++) {
+      words.add(TimedWord.fromJson(transcript.words().getJsonObject(i)));
+    }
+    String body = switch (format) {
+      case "srt" -> SubtitleWriter.srt(words);
+      case "vtt" -> SubtitleWriter.vtt(words);
+      case "txt" -> transcript.text() + "\n";
+      default -> transcript.toApiJson().put("edited", true).encodePrettily();
+    };
+    return ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, FORMATS.get(format)).end(body);
   }
 
   private Future<Void> respondFile(RoutingContext ctx, Transcript transcript, String format) {

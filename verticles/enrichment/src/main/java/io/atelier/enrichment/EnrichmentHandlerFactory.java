@@ -1,6 +1,7 @@
 package io.atelier.enrichment;
 
 import io.atelier.contracts.JobKind;
+import io.atelier.database.DocumentRepository;
 import io.atelier.database.TranscriptRepository;
 import io.atelier.jobs.JobHandler;
 import io.atelier.jobs.JobHandlerFactory;
@@ -30,7 +31,8 @@ public final class EnrichmentHandlerFactory implements JobHandlerFactory {
     EnrichmentConfig config = EnrichmentConfig.from(resources.config());
     // The analysis is CPU work on whole transcripts: off the event loop.
     WorkerExecutor workers = resources.vertx().createSharedWorkerExecutor("atelier-enrichment", config.concurrency());
-    return Future.succeededFuture(new EnrichmentJobHandler(new TranscriptRepository(resources.pool()),
+    return Future.succeededFuture(new EnrichmentJobHandler(resources.vertx(),
+        new TranscriptRepository(resources.pool()), new DocumentRepository(resources.pool()),
         new PipelineRepository(resources.pool()), workers));
   }
 }

@@ -2,6 +2,7 @@ package io.atelier.enrichment;
 
 import io.atelier.contracts.ErrorCode;
 import io.atelier.contracts.JobKind;
+import io.atelier.database.DocumentRepository;
 import io.atelier.database.EnrichmentRepository;
 import io.atelier.database.Transcript;
 import io.atelier.database.TranscriptRepository;
@@ -10,23 +11,34 @@ import io.atelier.jobs.JobControl;
 import io.atelier.jobs.JobFailedException;
 import io.atelier.jobs.JobHandler;
 import io.atelier.jobs.PipelineRepository;
+import io.atelier.transcripts.TranscriptDocuments;
+import io.atelier.yjs.YjsUpdates;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
- * An enrichment job: keywords, summary and chapters of a transcript, committed with the job's success. The transcript
+ * An enrichment job: keywords, summary and chapters of a transcript (its text as edited in its collaborative
+ * document), committed with the job's success. The transcript
  * is the one {@code params.transcriptJobId} names or, in a pipeline, that of the transcription step before this one.
  */
 final class EnrichmentJobHandler implements JobHandler {
 
+  private static final YjsUpdates YJS = YjsUpdates.java();
+
+  private final Vertx vertx;
   private final TranscriptRepository transcripts;
+  private final DocumentRepository documents;
   private final PipelineRepository pipelines;
   private final WorkerExecutor workers;
 
-  EnrichmentJobHandler(TranscriptRepository transcripts, PipelineRepository pipelines, WorkerExecutor workers) {
+  EnrichmentJobHandler(Vertx vertx, TranscriptRepository transcripts, DocumentRepository documents,
+                       PipelineRepository pipelines, WorkerExecutor workers) {
+    this.vertx = vertx;
     this.transcripts = transcripts;
+    this.documents = documents;
     this.pipelines = pipelines;
     this.workers = workers;
   }
@@ -37,6 +49,8 @@ final class EnrichmentJobHandler implements JobHandler {
         .compose(transcriptJobId -> transcripts.find(job.projectId(), transcriptJobId)
             .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
                 new JobFailedException(ErrorCode.NOT_FOUND, "job " + transcriptJobId + " has no transcript")))))
+        // As people have edited it, if they have.
+        .compose(transcript -> TranscriptDocuments.edited(vertx, documents, YJS, transcript))
         .compose(transcript -> workers.executeBlocking(() -> analyze(transcript), false)
             .map(enrichment -> {
               control.reportProgress(1.0, "analysed");

@@ -1,4 +1,4 @@
-package io.atelier.edge;
+package io.atelier.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,9 @@
-package io.atelier.edge;
+package io.atelier.media;
 
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.apache.tika.Tika;
  * Names the media type of a file from its bytes alone (Tika's magic numbers); the file name and the type the client
  * claims are ignored. Only the formats the mesh can process are accepted.
  */
-final class MediaSniffer {
+public final class MediaSniffer {
 
   private static final Map<String, String> ACCEPTED = Map.ofEntries(
       Map.entry("audio/vnd.wave", "audio/wav"),
@@ -48,27 +49,54 @@ final class MediaSniffer {
       Map.entry("video/3gpp", "video/3gpp"),
       Map.entry("audio/3gpp", "video/3gpp"));
 
+  /** Tika's magic numbers look no further than this into a file. */
+  public static final int HEAD_BYTES = 64 * 1024;
+
   private final Tika tika = new Tika();
 
   /** The canonical media type of the file, or empty when it is not a format the mesh accepts. Blocking. */
-  Optional<String> sniff(Path file) throws IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      Optional<String> type = Optional.ofNullable(ACCEPTED.get(tika.detect(in)));
-      return type.equals(Optional.of("video/x-matroska")) && isWebm(file) ? Optional.of("video/webm") : type;
+  public Optional<String> sniff(Path file) throws IOException {
+    return sniff(head(file));
+  }
+
+  /** The same from the first bytes of a file (up to {@link #HEAD_BYTES}; more are ignored). */
+  public Optional<String> sniff(byte[] head) {
+    Optional<String> type = Optional.ofNullable(ACCEPTED.get(detect(head)));
+    return type.equals(Optional.of("video/x-matroska")) && isWebm(head) ? Optional.of("video/webm") : type;
+  }
+
+  /** What Tika saw, for error messages. */
+  public String describe(byte[] head) {
+    return detect(head);
+  }
+
+  /** What Tika saw, for error messages. Blocking. */
+  public String describe(Path file) throws IOException {
+    return describe(head(file));
+  }
+
+  private String detect(byte[] head) {
+    try {
+      return tika.detect(new ByteArrayInputStream(head, 0, Math.min(head.length, HEAD_BYTES)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading from memory cannot fail", e);
+    }
+  }
+
+  private static byte[] head(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(HEAD_BYTES);
     }
   }
 
   /** WebM is Matroska with the EBML DocType "webm" (element 0x4282, here with a 4-byte size 0x84). */
-  private static boolean isWebm(Path file) throws IOException {
-    byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(64);
-    }
+  private static boolean isWebm(byte[] file) {
+    int length = Math.min(file.length, 64);
     byte[] docType = {0x42, (byte) 0x82, (byte) 0x84, 'w', 'e', 'b', 'm'};
     outer:
-    for (int i = 0; i + docType.length <= head.length; i++) {
+    for (int i = 0; i + docType.length <= length; i++) {
       for (int j = 0; j < docType.length; j++) {
-        if (head[i + j] != docType[j]) {
+        if (file[i + j] != docType[j]) {
           continue outer;
         }
       }
@@ -77,14 +105,7 @@ final class MediaSniffer {
     return false;
   }
 
-  /** What Tika saw, for error messages. Blocking. */
-  String describe(Path file) throws IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      return tika.detect(in);
-    }
-  }
-
-  static String acceptedFormats() {
+  public static String acceptedFormats() {
     return "WAV, MP3, OGG, FLAC, MP4, WebM/Matroska, AAC, AIFF, 3GP";
   }
 }
