@@ -13,23 +13,28 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One PATCH (or the body of a creation-with-upload POST) of an upload whose lease it holds: the body streams into S3
- * parts of the upload's part size, one part uploading while the next fills (the request is paused when both are
- * full), so an upload holds about two parts in memory whatever its size. Bytes past the last whole part are kept as
- * the upload's tail, an object of its own, which the next PATCH continues.
+ * parts of the upload's part size, {@code upload.partsInFlight} of them uploading at once while the next fills (the
+ * request is paused while they are all busy and the next is full), so an upload holds that many parts plus one in
+ * memory whatever its size. Bytes past the last whole part are kept as the upload's tail, an object of its own,
+ * which the next PATCH continues.
  *
- * <p>Without a checksum, each part is recorded as soon as it is stored, so a dropped connection or a killed node
- * loses at most the part being filled; with one, nothing of the PATCH is recorded until the body has been checked,
- * so a mismatch discards it whole (its stored parts are never listed when the upload completes).
+ * <p>Part numbers are claimed and the running hash advanced in the body's order; parts may be stored in any order,
+ * but they are recorded in the body's order only, so the recorded offset never covers a part that is not stored.
+ * Without a checksum, parts are recorded as they are stored, so a dropped connection or a killed node loses at most
+ * the parts in flight and the one being filled; with one, nothing of the PATCH is recorded until the body has been
+ * checked, so a mismatch discards it whole (its stored parts are never listed when the upload completes).
  */
 final class PatchReceiver {
 
@@ -45,6 +50,7 @@ final class PatchReceiver {
   private final ObjectStorage storage;
   private final UploadCompletion completion;
   private final UploadMetrics metrics;
+  private final PartBuffers buffers;
   private final HttpServerRequest request;
   private final Upload upload;
   private final UUID token;
@@ -52,16 +58,30 @@ final class PatchReceiver {
   private final Long declaredLength;
   private final Promise<Outcome> outcome = Promise.promise();
 
-  /** The part being filled, and whole parts waiting for the one in flight (at most one: the body is paused). */
-  private Buffer pending;
-  private final List<Buffer> full = new ArrayList<>();
+  /** A part on its way to S3: its record once stored, and the running hash's state after it. */
+  private record Stored(Part part, byte[] hashStateAfter) {
+  }
+
+  /** The part being filled, and whole parts waiting for a place in flight (the body is paused meanwhile). */
+  private ByteBuf pending;
+  private final List<ByteBuf> full = new ArrayList<>();
+  /** Bytes of the parts stored in order so far: the body's bytes before the first part still in flight. */
   private long partsBytes;
   private long bodyBytes;
-  private SHA256Digest hash;
+  private RunningSha256 hash;
   private byte[] hashState;
-  /** Parts stored by this PATCH and not yet recorded (with a checksum: all of them until the end). */
+  /** Parts stored by this PATCH, in order, and not yet recorded (with a checksum: all of them until the end). */
   private final List<Part> unrecorded = new ArrayList<>();
-  private Future<Void> inFlight = Future.succeededFuture();
+  /** Parts in flight, in the body's order. */
+  private final ArrayDeque<Future<Stored>> inFlight = new ArrayDeque<>();
+  /** The last part number claimed and the last hash step: the next part's wait for both, to keep their order. */
+  private Future<Integer> claimed = Future.succeededFuture(0);
+  private Future<byte[]> hashed = Future.succeededFuture();
+  /** The last progress record written: the next one waits for it. */
+  private Future<Void> recorded = Future.succeededFuture();
+  private final List<Promise<Void>> waitingForParts = new ArrayList<>();
+  private Throwable partFailure;
+  private boolean paused;
   /** The tail this PATCH started from, obsolete once a part or a new tail holds its bytes. */
   private String oldTail;
   private boolean finished;
@@ -70,9 +90,10 @@ final class PatchReceiver {
   private long timer = -1;
 
   PatchReceiver(Vertx vertx, UploadConfig config, UploadRepository uploads, ObjectStorage storage,
-                UploadCompletion completion, UploadMetrics metrics, HttpServerRequest request, Upload upload,
-                UUID token, TusProtocol.Checksum checksum, Long declaredLength) {
+                UploadCompletion completion, UploadMetrics metrics, PartBuffers buffers, HttpServerRequest request,
+                Upload upload, UUID token, TusProtocol.Checksum checksum, Long declaredLength) {
     this.metrics = metrics;
+    this.buffers = buffers;
     this.vertx = vertx;
     this.config = config;
     this.uploads = uploads;
@@ -88,7 +109,7 @@ final class PatchReceiver {
   /** Reads the body (the request is paused until the tail is loaded); fails with a {@link TusException} to answer. */
   Future<Outcome> receive() {
     partsBytes = upload.partsBytes();
-    hash = upload.sha256State() == null ? new SHA256Digest() : new SHA256Digest(upload.sha256State());
+    hash = RunningSha256.resume(upload.sha256State());
     hashState = upload.sha256State();
     oldTail = upload.tailKey();
     Future<Buffer> tail = upload.tailSize() == 0 ? Future.succeededFuture(Buffer.buffer())
@@ -100,7 +121,7 @@ final class PatchReceiver {
             + upload.tailSize()));
         return;
       }
-      pending = Buffer.buffer((int) upload.partSize()).appendBuffer(bytes);
+      pending = buffers.take((int) upload.partSize()).writeBytes(((BufferInternal) bytes).getByteBuf());
       request.handler(this::onData);
       request.endHandler(v -> onEnd());
       request.exceptionHandler(this::onBroken);
@@ -136,80 +157,120 @@ final class PatchReceiver {
     if (checksum != null) {
       checksum.digest().update(((BufferInternal) chunk).getByteBuf().nioBuffer());
     }
-    // Into a buffer of one part's size: each byte is copied once, from the network's buffers to its part.
+    // Into buffers of one part's size: each byte is copied once, from the network's buffers to its part.
     int size = (int) upload.partSize();
-    int room = size - pending.length();
-    if (chunk.length() <= room) {
-      pending.appendBuffer(chunk);
-    } else {
-      pending.appendBuffer(chunk, 0, room);
-      full.add(pending);
-      for (int at = room; at < chunk.length(); at += size) {
-        Buffer next = Buffer.buffer(size);
-        next.appendBuffer(chunk, at, Math.min(size, chunk.length() - at));
-        if (next.length() == size) {
-          full.add(next);
-        } else {
-          pending = next;
-          break;
-        }
-        pending = Buffer.buffer(size);
+    ByteBuf data = ((BufferInternal) chunk).getByteBuf();
+    for (int at = data.readerIndex(); at < data.writerIndex(); ) {
+      int take = Math.min(size - pending.readableBytes(), data.writerIndex() - at);
+      pending.writeBytes(data, at, take);
+      at += take;
+      if (pending.readableBytes() == size) {
+        full.add(pending);
+        pending = buffers.take(size);
       }
-    }
-    if (pending.length() == size) {
-      full.add(pending);
-      pending = Buffer.buffer(size);
     }
     cutParts();
   }
 
-  /** Sends whole parts to S3, one at a time; the body waits while one is in flight and the next is full. */
+  /** Sends whole parts to S3 while there is room in flight; the body waits while there is none. */
   private void cutParts() {
     while (!finished && !full.isEmpty()) {
-      if (!inFlight.isComplete()) {
-        request.pause();
-        inFlight.onComplete(done -> {
-          if (done.succeeded() && !finished) {
-            request.resume();
-            cutParts();
-          }
-        });
+      if (inFlight.size() >= config.partsInFlight()) {
+        if (!paused) {
+          paused = true;
+          request.pause();
+        }
         return;
       }
-      inFlight = storePart(full.remove(0)).onFailure(this::fail);
+      storePart(full.remove(0));
+    }
+    if (paused && !finished) {
+      paused = false;
+      request.resume();
     }
   }
 
-  /** Stores a part under a number nobody else gets; recorded at once unless the body is still to be checked. */
-  private Future<Void> storePart(Buffer part) {
-    int length = part.length();
-    // Hashing a part takes milliseconds: on a worker, not the event loop. Parts are stored one after another, so
-    // the running hash still sees them in order.
-    return vertx.executeBlocking(() -> hashed(part), false)
-        .compose(stateAfter -> uploads.claimPart(upload.id(), token).compose(number -> number.isEmpty()
-                ? Future.failedFuture(lost())
-                : storage.uploadPart(upload.storageKey(), upload.multipartId(), number.get(), part)
-                    .map(etag -> new Part(number.get(), etag, length)))
-            .compose(stored -> {
-              partsBytes += stored.size();
-              hashState = stateAfter;
-              unrecorded.add(stored);
-              return checksum == null ? recordProgress(false, null, 0) : Future.succeededFuture();
-            }));
+  /**
+   * Sends a part: its number is claimed (one nobody else gets) and the running hash advanced after the previous
+   * part's, then it uploads beside the others in flight.
+   */
+  private void storePart(ByteBuf part) {
+    int length = part.readableBytes();
+    claimed = claimed.compose(previous -> uploads.claimPart(upload.id(), token))
+        .compose(number -> number.isPresent() ? Future.succeededFuture(number.get()) : Future.failedFuture(lost()));
+    // Hashing a part takes milliseconds: on a worker, not the event loop.
+    hashed = hashed.compose(previous -> vertx.executeBlocking(() -> hashed(part), false));
+    Future<Integer> number = claimed;
+    Future<byte[]> stateAfter = hashed;
+    Future<Stored> stored = number
+        .compose(n -> storage.uploadPart(upload.storageKey(), upload.multipartId(), n, BufferInternal.buffer(part)))
+        .compose(etag -> stateAfter.map(state -> new Stored(new Part(number.result(), etag, length), state)));
+    inFlight.add(stored);
+    stored.onComplete(done -> {
+      if (done.succeeded()) {
+        // Stored and hashed: nothing reads it any more. (After a failure the hash may still be reading it.)
+        buffers.give(part);
+      }
+      partsDone();
+    });
+  }
+
+  /**
+   * Takes the parts stored at the head of the line, in order: they count towards the offset and are recorded
+   * (unless the body is still to be checked); a part that failed fails the PATCH.
+   */
+  private void partsDone() {
+    boolean advanced = false;
+    while (!inFlight.isEmpty() && inFlight.peek().isComplete()) {
+      Future<Stored> head = inFlight.poll();
+      if (head.failed()) {
+        partFailure = head.cause();
+        inFlight.clear();
+        fail(head.cause());
+        break;
+      }
+      Stored stored = head.result();
+      partsBytes += stored.part().size();
+      hashState = stored.hashStateAfter();
+      unrecorded.add(stored.part());
+      advanced = true;
+    }
+    if (advanced && checksum == null) {
+      // Chained, so records go in order; one that finds nothing left (an earlier one took it all) writes nothing.
+      recorded = recorded.compose(v -> unrecorded.isEmpty() ? Future.succeededFuture()
+          : recordProgress(false, null, 0)).onFailure(this::fail);
+    }
+    if (inFlight.isEmpty() || partFailure != null) {
+      List<Promise<Void>> waiting = new ArrayList<>(waitingForParts);
+      waitingForParts.clear();
+      waiting.forEach(w -> {
+        if (partFailure != null) {
+          w.tryFail(partFailure);
+        } else {
+          w.tryComplete();
+        }
+      });
+    }
+    cutParts();
+  }
+
+  /** Completes once every part sent so far is stored and recorded as it will be (fails if one was not). */
+  private Future<Void> partsSettled() {
+    if (partFailure != null) {
+      return Future.failedFuture(partFailure);
+    }
+    if (inFlight.isEmpty()) {
+      return recorded;
+    }
+    Promise<Void> settled = Promise.promise();
+    waitingForParts.add(settled);
+    return settled.future().compose(v -> recorded);
   }
 
   /** Adds the part to the running hash: its state after the part. */
-  private byte[] hashed(Buffer part) {
-    ByteBuf bytes = ((BufferInternal) part).getByteBuf();
-    int length = bytes.readableBytes();
-    if (bytes.hasArray()) {
-      hash.update(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), length);
-    } else {
-      byte[] copy = new byte[length];
-      bytes.getBytes(bytes.readerIndex(), copy);
-      hash.update(copy, 0, length);
-    }
-    return hash.getEncodedState();
+  private byte[] hashed(ByteBuf part) {
+    hash.update(part);
+    return hash.state();
   }
 
   private void onEnd() {
@@ -217,15 +278,15 @@ final class PatchReceiver {
       return;
     }
     finished = true;
-    end(inFlight.compose(v -> settle(true)), false);
+    end(partsSettled().compose(v -> settle(true)), false);
   }
 
-  /** Stores the whole parts still waiting (the body ended while one was in flight), in order. */
+  /** Stores the whole parts still waiting (the body ended while the others were in flight). */
   private Future<Void> storeWaitingParts() {
-    if (full.isEmpty()) {
-      return Future.succeededFuture();
+    while (!full.isEmpty()) {
+      storePart(full.remove(0));
     }
-    return storePart(full.remove(0)).compose(v -> storeWaitingParts());
+    return partsSettled();
   }
 
   /** The connection dropped before the body ended: keep what arrived, unless it was to be checked first. */
@@ -235,7 +296,7 @@ final class PatchReceiver {
     }
     finished = true;
     LOG.info("upload={} PATCH ended early after {} bytes: {}", upload.id(), bodyBytes, cause.toString());
-    end(inFlight.compose(v -> checksum == null ? settle(false) : Future.succeededFuture(
+    end(partsSettled().compose(v -> checksum == null ? settle(false) : Future.succeededFuture(
         new Outcome(upload.offset(), null))), false);
   }
 
@@ -249,31 +310,32 @@ final class PatchReceiver {
   }
 
   private Future<Outcome> settleStored(boolean bodyEnded) {
-    long offset = partsBytes + pending.length();
+    long offset = partsBytes + pending.readableBytes();
     Long length = length();
     if (length != null && offset == length && bodyEnded) {
-      Future<Void> last = pending.length() == 0 && (partsBytes > 0 || !unrecorded.isEmpty())
+      Future<Void> last = pending.readableBytes() == 0 && (partsBytes > 0 || !unrecorded.isEmpty())
           ? Future.succeededFuture() : storeLastPart();
       return last.compose(v -> recordProgress(true, null, 0))
           .compose(v -> completion.finish(upload.id(), token))
           .map(completed -> new Outcome(offset, completed));
     }
-    if (pending.length() == 0) {
+    if (pending.readableBytes() == 0) {
       return recordProgress(false, null, 0).map(v -> new Outcome(offset, null));
     }
     String tailKey = ObjectKeys.of(upload.projectId(), ObjectKeys.Folder.UPLOADS, upload.id(),
         "tail-" + UUID.randomUUID());
-    long tailSize = pending.length();
-    return storage.putBytes(tailKey, pending.getBytes(), "application/octet-stream")
+    long tailSize = pending.readableBytes();
+    return storage.putBytes(tailKey, ByteBufUtil.getBytes(pending), "application/octet-stream")
         .compose(v -> recordProgress(false, tailKey, tailSize))
         .map(v -> new Outcome(offset, null));
   }
 
   /** The last part may be smaller than the others (S3 allows it), and is whatever remains. */
   private Future<Void> storeLastPart() {
-    Buffer last = pending;
-    pending = Buffer.buffer();
-    return storePart(last);
+    ByteBuf last = pending;
+    pending = Unpooled.EMPTY_BUFFER;
+    storePart(last);
+    return partsSettled();
   }
 
   /** Records the parts not yet recorded, the offset and where the bytes past them are; fails if the lease is lost. */
@@ -341,6 +403,12 @@ final class PatchReceiver {
       }
       uploads.release(upload.id(), token);
       metrics.ended(bodyBytes);
+      if (done.succeeded() && pending != null && pending.capacity() == upload.partSize()) {
+        // What it held is stored, as the tail (a copy). After a failure it is left to the GC: a part may still be
+        // reading from it.
+        buffers.give(pending);
+        pending = null;
+      }
       if (reset && !request.isEnded()) {
         // The rest of the body will not be read: the connection cannot carry another request.
         request.response().putHeader("Connection", "close");

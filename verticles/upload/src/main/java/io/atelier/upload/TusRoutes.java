@@ -42,11 +42,14 @@ final class TusRoutes {
   private final ObjectStorage storage;
   private final UploadCompletion completion;
   private final UploadMetrics metrics;
+  /** Enough for two PATCHes at full speed; more PATCHes than that get new buffers, which the GC takes back. */
+  private final PartBuffers partBuffers;
   private final DirectUploadRoutes direct;
 
   TusRoutes(Vertx vertx, UploadConfig config, UploadRepository uploads, ApiKeyRepository keys, AccessTokens tokens,
             ObjectStorage storage, UploadCompletion completion, UploadMetrics metrics) {
     this.metrics = metrics;
+    this.partBuffers = new PartBuffers(2 * (config.partsInFlight() + 2));
     this.direct = new DirectUploadRoutes(config, uploads, storage, completion, this::start);
     this.authentication = new UploadAuthentication(keys, tokens);
     this.vertx = vertx;
@@ -244,8 +247,8 @@ final class TusRoutes {
             return Future.failedFuture(new TusException(423, "Locked", "another PATCH to this upload is in progress,"
                 + " or the upload moved on; HEAD it and try again"));
           }
-          return new PatchReceiver(vertx, config, uploads, storage, completion, metrics, ctx.request(), leased.get(),
-              token, checksum, declared).receive();
+          return new PatchReceiver(vertx, config, uploads, storage, completion, metrics, partBuffers, ctx.request(),
+              leased.get(), token, checksum, declared).receive();
         });
   }
 

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,10 +131,7 @@ final class UploadCompletion {
     if (upload.sha256State() == null) {
       return storage.sha256(upload.storageKey());
     }
-    SHA256Digest digest = new SHA256Digest(upload.sha256State());
-    byte[] out = new byte[digest.getDigestSize()];
-    digest.doFinal(out, 0);
-    return Future.succeededFuture(HexFormat.of().formatHex(out));
+    return Future.succeededFuture(HexFormat.of().formatHex(RunningSha256.resume(upload.sha256State()).digest()));
   }
 
   private static String filename(Upload upload) {

@@ -16,6 +16,8 @@ import java.util.UUID;
  * @param maxBytes the largest upload accepted ({@code Tus-Max-Size}; 413 above it)
  * @param expirySeconds how long an unfinished upload may wait for its next byte before it expires
  * @param deferredPartBytes the part size of uploads whose length is not declared at creation (at most 10,000 parts)
+ * @param partsInFlight how many parts of one PATCH are sent to S3 at once; with the part being filled, a PATCH holds
+ *     this many parts plus one in memory
  * @param leaseSeconds how long a PATCH holds its upload without renewing: a PATCH from a node that died is taken
  *     over once this has passed, so it is shorter than tus-js-client's default retries (0, 1, 3 and 5 s: 9 s)
  * @param idleSeconds a PATCH that sends nothing for this long is ended, keeping what it sent
@@ -24,7 +26,7 @@ import java.util.UUID;
  * @param projects per project (by id), a {@code maxBytes} and {@code allowedTypes} of its own
  */
 public record UploadConfig(String host, int port, String advertisedHost, long maxBytes, long expirySeconds,
-                           long deferredPartBytes, int leaseSeconds, int idleSeconds, List<String> allowedTypes,
+                           long deferredPartBytes, int partsInFlight, int leaseSeconds, int idleSeconds, List<String> allowedTypes,
                            Map<UUID, ProjectLimits> projects) {
 
   /** One project's limits; a null field takes the section's. */
@@ -44,6 +46,7 @@ public record UploadConfig(String host, int port, String advertisedHost, long ma
     range("maxBytes", maxBytes, 1, 5L << 40);
     range("expirySeconds", expirySeconds, 60, 30L * 24 * 3600);
     range("deferredPartBytes", deferredPartBytes, MIN_PART_BYTES, 512L << 20);
+    range("partsInFlight", partsInFlight, 1, 16);
     range("leaseSeconds", leaseSeconds, 3, 3600);
     range("idleSeconds", idleSeconds, 1, 3600);
     allowedTypes = List.copyOf(allowedTypes);
@@ -83,6 +86,7 @@ public record UploadConfig(String host, int port, String advertisedHost, long ma
         number(section, "maxBytes", 50L << 30),
         number(section, "expirySeconds", 24 * 3600),
         number(section, "deferredPartBytes", 16L << 20),
+        (int) number(section, "partsInFlight", 4),
         (int) number(section, "leaseSeconds", 8),
         (int) number(section, "idleSeconds", 60),
         types(section.getValue("allowedTypes"), "upload.allowedTypes"),
