@@ -115,6 +115,36 @@ public final class ObjectStorage implements AutoCloseable {
     });
   }
 
+  /** Stores the buffer's bytes as they are (no copy of them is made; nothing may change them until this is done). */
+  public Future<Void> putBuffer(String key, Buffer bytes, String contentType) {
+    return run(() -> {
+      client.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), body(bytes, contentType));
+      return null;
+    });
+  }
+
+  /**
+   * Appends the object's bytes to {@code target}, read straight into it; their count. Fails with
+   * {@link ObjectNotFoundException} if there is none, and if the object holds more than {@code target} has room for.
+   */
+  public Future<Long> readInto(String key, io.netty.buffer.ByteBuf target) {
+    return run(() -> {
+      try (var in = client.getObject(b -> b.bucket(bucket).key(key))) {
+        long read = 0;
+        int n;
+        while (target.isWritable() && (n = target.writeBytes(in, target.writableBytes())) > 0) {
+          read += n;
+        }
+        if (!target.isWritable() && in.read() >= 0) {
+          throw new IllegalStateException(key + " holds more than the " + read + " bytes there was room for");
+        }
+        return read;
+      } catch (NoSuchKeyException e) {
+        throw new ObjectNotFoundException(key);
+      }
+    });
+  }
+
   /** The object's bytes; fails with {@link ObjectNotFoundException} if there is none. Meant for small objects. */
   public Future<Buffer> getBytes(String key) {
     return run(() -> {
@@ -206,14 +236,17 @@ public final class ObjectStorage implements AutoCloseable {
   /** Uploads part {@code number} (1..10000) of a multipart upload: its ETag, which completing the upload names. */
   public Future<String> uploadPart(String key, String uploadId, int number, Buffer bytes) {
     return run(() -> {
-      // Read from the buffer as it is (each retry reads it again from its start): no copy of the part.
-      io.netty.buffer.ByteBuf content = ((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf();
-      long length = content.readableBytes();
+      RequestBody body = body(bytes, "application/octet-stream");
       return client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-          .contentLength(length), RequestBody.fromContentProvider(
-              () -> new io.netty.buffer.ByteBufInputStream(content.duplicate()), length, "application/octet-stream"))
-          .eTag();
+          .contentLength(body.optionalContentLength().orElseThrow()), body).eTag();
     });
+  }
+
+  /** The buffer's bytes as a request body, read from the buffer as it is (each retry reads it again): no copy. */
+  private static RequestBody body(Buffer bytes, String contentType) {
+    io.netty.buffer.ByteBuf content = ((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf();
+    return RequestBody.fromContentProvider(() -> new io.netty.buffer.ByteBufInputStream(content.duplicate()),
+        content.readableBytes(), contentType);
   }
 
   /** One part of a multipart upload as completing it lists them. */

@@ -13,7 +13,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -112,16 +111,17 @@ final class PatchReceiver {
     hash = RunningSha256.resume(upload.sha256State());
     hashState = upload.sha256State();
     oldTail = upload.tailKey();
-    Future<Buffer> tail = upload.tailSize() == 0 ? Future.succeededFuture(Buffer.buffer())
-        : storage.getBytes(upload.tailKey());
+    // The tail goes straight into the part it begins.
+    pending = buffers.take((int) upload.partSize());
+    Future<Long> tail = upload.tailSize() == 0 ? Future.succeededFuture(0L)
+        : storage.readInto(upload.tailKey(), pending);
     metrics.started();
-    tail.onSuccess(bytes -> {
-      if (bytes.length() != upload.tailSize()) {
-        fail(new IllegalStateException("the upload's tail holds " + bytes.length() + " bytes, its row says "
+    tail.onSuccess(read -> {
+      if (read != upload.tailSize()) {
+        fail(new IllegalStateException("the upload's tail holds " + read + " bytes, its row says "
             + upload.tailSize()));
         return;
       }
-      pending = buffers.take((int) upload.partSize()).writeBytes(((BufferInternal) bytes).getByteBuf());
       request.handler(this::onData);
       request.endHandler(v -> onEnd());
       request.exceptionHandler(this::onBroken);
@@ -325,7 +325,7 @@ final class PatchReceiver {
     String tailKey = ObjectKeys.of(upload.projectId(), ObjectKeys.Folder.UPLOADS, upload.id(),
         "tail-" + UUID.randomUUID());
     long tailSize = pending.readableBytes();
-    return storage.putBytes(tailKey, ByteBufUtil.getBytes(pending), "application/octet-stream")
+    return storage.putBuffer(tailKey, BufferInternal.buffer(pending), "application/octet-stream")
         .compose(v -> recordProgress(false, tailKey, tailSize))
         .map(v -> new Outcome(offset, null));
   }
