@@ -9,12 +9,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -98,5 +101,30 @@ class DirectUploadTest {
     } finally {
       browser.close();
     }
+  }
+
+  @Test
+  void signingAPartKeepsTheUploadFromExpiringAsAPatchDoes() throws Exception {
+    TestMesh mesh = TestMesh.get();
+    ApiClient api = mesh.client(mesh.projectA.apiKey());
+    JsonObject created = await(api.post("/files/s3/multipart").sendJsonObject(new JsonObject()
+        .put("filename", "long.wav").put("type", "audio/wav"))).bodyAsJsonObject();
+    String key = created.getString("key");
+    String base = "/files/s3/multipart/" + java.net.URLEncoder.encode(created.getString("uploadId"),
+        StandardCharsets.UTF_8);
+    Tuple id = Tuple.of(UUID.fromString(key));
+    // As if the client had signed its last part long ago: ten seconds left.
+    Blocking.await(mesh.pool.preparedQuery(
+        "UPDATE uploads SET expires_at = now() + interval '10 seconds' WHERE id = $1").execute(id),
+        Duration.ofSeconds(10));
+    assertThat(await(api.get(base + "/1?key=" + key).send()).statusCode()).isEqualTo(200);
+    double left = Blocking.await(mesh.pool.preparedQuery(
+            "SELECT EXTRACT(EPOCH FROM expires_at - now())::float8 AS left FROM uploads WHERE id = $1").execute(id),
+        Duration.ofSeconds(10)).iterator().next().getDouble("left");
+    assertThat(left).as("seconds until the upload expires, after a part was signed").isGreaterThan(60);
+    assertThat(await(api.get(base + "/batch?key=" + key + "&partNumbers=2,3").send()).statusCode()).isEqualTo(200);
+    assertThat(await(api.request(HttpMethod.DELETE, base + "?key=" + key).send()).statusCode()).isEqualTo(200);
+    // Once it is not receiving, a part is not signed, and the expiry stays as it was.
+    assertThat(await(api.get(base + "/1?key=" + key).send()).statusCode()).isEqualTo(409);
   }
 }

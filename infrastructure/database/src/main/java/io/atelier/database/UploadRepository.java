@@ -100,6 +100,17 @@ public final class UploadRepository {
         .execute(Tuple.of(id, token, lease.toMillis())).map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * Moves a receiving upload's expiry to {@code expiry} from now: for uploads whose bytes go straight to S3, which
+   * the mesh sees only as parts are signed. False when it is no longer receiving.
+   */
+  public Future<Boolean> extendExpiry(UUID id, Duration expiry) {
+    return pool.preparedQuery("""
+            UPDATE uploads SET expires_at = now() + $2 * interval '1 second', updated_at = now()
+            WHERE id = $1 AND state = 'receiving'""")
+        .execute(Tuple.of(id, expiry.toSeconds())).map(rows -> rows.rowCount() == 1);
+  }
+
   /** The next part number, never handed out again; empty when the lease is lost or the numbers are used up. */
   public Future<Optional<Integer>> claimPart(UUID id, UUID token) {
     return pool.preparedQuery("""

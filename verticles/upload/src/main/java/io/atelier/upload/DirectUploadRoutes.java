@@ -105,7 +105,7 @@ final class DirectUploadRoutes {
     for (String number : raw.split(",")) {
       numbers.add(partNumber(number));
     }
-    find(ctx).onSuccess(upload -> {
+    findToSign(ctx).onSuccess(upload -> {
       JsonObject urls = new JsonObject();
       numbers.forEach(n -> urls.put(Integer.toString(n), storage.presignUploadPart(upload.storageKey(),
           upload.multipartId(), n, PART_LINK)));
@@ -116,8 +116,9 @@ final class DirectUploadRoutes {
   /** {@code ?key=} → {@code {url, expires}} for one part. */
   private void signPart(RoutingContext ctx) {
     int number = partNumber(ctx.pathParam("partNumber"));
-    find(ctx).onSuccess(upload -> ctx.json(new JsonObject().put("url", storage.presignUploadPart(upload.storageKey(),
-        upload.multipartId(), number, PART_LINK)).put("expires", PART_LINK.toSeconds()))).onFailure(ctx::fail);
+    findToSign(ctx).onSuccess(upload -> ctx.json(new JsonObject()
+        .put("url", storage.presignUploadPart(upload.storageKey(), upload.multipartId(), number, PART_LINK))
+        .put("expires", PART_LINK.toSeconds()))).onFailure(ctx::fail);
   }
 
   /**
@@ -166,6 +167,16 @@ final class DirectUploadRoutes {
   }
 
   /** The request's upload: {@code ?key=} names it (its id), in the request's project, with the path's uploadId. */
+  /**
+   * The upload whose parts the client is about to send: each signing counts as activity, so the upload expires
+   * {@code upload.expirySeconds} after the last part signed, as a tus upload does after its last PATCH.
+   */
+  private Future<Upload> findToSign(RoutingContext ctx) {
+    return find(ctx).compose(upload -> uploads.extendExpiry(upload.id(), Duration.ofSeconds(config.expirySeconds()))
+        .compose(extended -> extended ? Future.succeededFuture(upload)
+            : Future.failedFuture(TusException.conflict("the upload is no longer receiving"))));
+  }
+
   private Future<Upload> find(RoutingContext ctx) {
     String key = ctx.request().getParam("key");
     Optional<UUID> id;

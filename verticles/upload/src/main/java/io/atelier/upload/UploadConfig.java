@@ -26,8 +26,8 @@ import java.util.UUID;
  * @param projects per project (by id), a {@code maxBytes} and {@code allowedTypes} of its own
  */
 public record UploadConfig(String host, int port, String advertisedHost, long maxBytes, long expirySeconds,
-                           long deferredPartBytes, int partsInFlight, int leaseSeconds, int idleSeconds, List<String> allowedTypes,
-                           Map<UUID, ProjectLimits> projects) {
+                           long deferredPartBytes, int partsInFlight, int leaseSeconds, int idleSeconds,
+                           List<String> allowedTypes, Map<UUID, ProjectLimits> projects) {
 
   /** One project's limits; a null field takes the section's. */
   public record ProjectLimits(Long maxBytes, List<String> allowedTypes) {
