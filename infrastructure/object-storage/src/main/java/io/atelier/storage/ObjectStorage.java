@@ -4,6 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +22,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -33,18 +40,30 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Files in S3 (MinIO, S3Proxy or AWS). The SDK's synchronous client runs on a worker pool of its own, so no event
- * loop ever waits for S3 and Vert.x keeps its own Netty to itself.
+ * loop ever waits for S3 and Vert.x keeps its own Netty to itself. Parts of multipart uploads, the bulk of the bytes a
+ * node sends, go by Vert.x's HTTP client instead (see {@link #uploadPart}).
  */
 public final class ObjectStorage implements AutoCloseable {
 
+  /** How long the presigned link of a part the node sends itself is good for: far longer than sending it takes. */
+  private static final Duration PART_LINK = Duration.ofMinutes(15);
+  /** Attempts at a part whose connection failed or that S3 refused as unavailable, as the SDK's standard retries. */
+  private static final int PART_ATTEMPTS = 3;
+  private static final long PART_RETRY_DELAY_MS = 100;
+
+  private final Vertx vertx;
   private final S3Client client;
   private final S3Presigner presigner;
+  private final HttpClient http;
   private final WorkerExecutor workers;
   private final String bucket;
 
-  private ObjectStorage(S3Client client, S3Presigner presigner, WorkerExecutor workers, String bucket) {
+  private ObjectStorage(Vertx vertx, S3Client client, S3Presigner presigner, HttpClient http, WorkerExecutor workers,
+      String bucket) {
+    this.vertx = vertx;
     this.client = client;
     this.presigner = presigner;
+    this.http = http;
     this.workers = workers;
     this.bucket = bucket;
   }
@@ -66,7 +85,9 @@ public final class ObjectStorage implements AutoCloseable {
       builder.endpointOverride(URI.create(config.endpoint()));
       presigner.endpointOverride(URI.create(config.endpoint()));
     }
-    return new ObjectStorage(builder.build(), presigner.build(),
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(60),
+        new PoolOptions().setHttp1MaxSize(16));
+    return new ObjectStorage(vertx, builder.build(), presigner.build(), http,
         vertx.createSharedWorkerExecutor("atelier-object-storage", 16), config.bucket());
   }
 
@@ -233,13 +254,61 @@ public final class ObjectStorage implements AutoCloseable {
     return run(() -> client.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId());
   }
 
-  /** Uploads part {@code number} (1..10000) of a multipart upload: its ETag, which completing the upload names. */
+  /**
+   * Uploads part {@code number} (1..10000) of a multipart upload: its ETag, which completing the upload names. Nothing
+   * may change the buffer's bytes until this is done.
+   *
+   * <p>The part is a plain PUT to a link the SDK presigns, sent by Vert.x's HTTP client: the bytes go from the buffer to
+   * the socket as they are. Through the SDK over plain HTTP they were copied through its streams and signed chunk by
+   * chunk (SigV4 streaming, a SHA-256 of every byte here and again in the S3 server), which cost more CPU than the
+   * rest of an upload; a presigned request signs its line and host, as the browsers' direct uploads do, and TLS (or
+   * the loopback) carries the bytes intact. Failed connections and 5xx answers are tried again, as the SDK would.
+   */
   public Future<String> uploadPart(String key, String uploadId, int number, Buffer bytes) {
-    return run(() -> {
-      RequestBody body = body(bytes, "application/octet-stream");
-      return client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-          .contentLength(body.optionalContentLength().orElseThrow()), body).eTag();
+    String link = presignUploadPart(key, uploadId, number, PART_LINK);
+    return sendPart(link, bytes, 1);
+  }
+
+  private Future<String> sendPart(String link, Buffer bytes, int attempt) {
+    Future<String> sent = http.request(new RequestOptions().setMethod(HttpMethod.PUT).setAbsoluteURI(link)
+            .setIdleTimeout(60_000))
+        .compose(request -> request.send(bytes))
+        .compose(ObjectStorage::partAnswer);
+    if (attempt >= PART_ATTEMPTS) {
+      return sent;
+    }
+    return sent.recover(failure -> {
+      if (failure instanceof S3Exception refused && refused.statusCode() < 500) {
+        return Future.failedFuture(failure);
+      }
+      return vertx.timer(PART_RETRY_DELAY_MS << (attempt - 1)).compose(t -> sendPart(link, bytes, attempt + 1));
     });
+  }
+
+  /** A part's answer: its ETag, or the S3 error it names, as the SDK raises it. */
+  private static Future<String> partAnswer(HttpClientResponse response) {
+    return response.body().compose(body -> {
+      String etag = response.getHeader("ETag");
+      if (response.statusCode() == 200 && etag != null) {
+        return Future.succeededFuture(etag);
+      }
+      String xml = body.toString();
+      String code = element(xml, "Code");
+      String message = element(xml, "Message");
+      var details = AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("S3").build();
+      String text = "part upload answered " + response.statusCode() + (code == null ? "" : " " + code)
+          + (message == null ? "" : ": " + message) + (response.statusCode() == 200 ? " without an ETag" : "");
+      var builder = "NoSuchUpload".equals(code) ? NoSuchUploadException.builder() : S3Exception.builder();
+      return Future.failedFuture(builder.statusCode(response.statusCode()).awsErrorDetails(details).message(text)
+          .build());
+    });
+  }
+
+  /** The text of the first {@code <name>} element of an S3 error document, if any. */
+  private static String element(String xml, String name) {
+    int start = xml.indexOf("<" + name + ">");
+    int end = start < 0 ? -1 : xml.indexOf("</" + name + ">", start);
+    return end < 0 ? null : xml.substring(start + name.length() + 2, end);
   }
 
   /** The buffer's bytes as a request body, read from the buffer as it is (each retry reads it again): no copy. */
@@ -340,6 +409,7 @@ public final class ObjectStorage implements AutoCloseable {
 
   @Override
   public void close() {
+    http.close();
     workers.close();
     presigner.close();
     client.close();
