@@ -1,7 +1,8 @@
 // tus 1.0.0 scenarios played by the real tus-js-client (and raw fetch where a client would never send the request)
 // against an upload server. See README.md.
 //   node scenarios.mjs --endpoint http://127.0.0.1:PORT/files/ --api-key KEY --scenario NAME|run-all
-//        [--endpoint-b http://127.0.0.1:PORT2/files/] [--reference] [--size-mb 12] [--pipeline LIST] [--seed N] [--timeout-ms 60000]
+//        [--endpoint-b http://127.0.0.1:PORT2/files/] [--expiry-wait-ms 10000] [--reference] [--size-mb 12]
+//        [--pipeline LIST] [--seed N] [--timeout-ms 60000]
 // Prints one JSON line per scenario; exits 0 when it passed (or was skipped), 1 when it failed.
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
@@ -14,13 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { Upload } from 'tus-js-client';
 import {
   Target, tusUpload, describe, verifyStored, makeMedia, rate, rebase, uploadIdOf, poll, random, digest,
-  assert, now, MiB,
+  assert, now, sleep, MiB,
 } from './lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
     endpoint: { type: 'string' },
     'endpoint-b': { type: 'string' },
+    'expiry-wait-ms': { type: 'string', default: '10000' },
     'api-key': { type: 'string' },
     scenario: { type: 'string', default: 'run-all' },
     reference: { type: 'boolean', default: false },
@@ -32,7 +34,7 @@ const { values: args } = parseArgs({
 });
 if (!args.endpoint) {
   console.error('usage: node scenarios.mjs --endpoint http://127.0.0.1:PORT/files/ --api-key KEY --scenario NAME|run-all '
-    + '[--endpoint-b URL] [--reference] [--size-mb 12] [--pipeline LIST] [--seed N] [--timeout-ms 60000]');
+    + '[--endpoint-b URL] [--expiry-wait-ms 10000] [--reference] [--size-mb 12] [--pipeline LIST] [--seed N] [--timeout-ms 60000]');
   process.exit(2);
 }
 const t = new Target({ endpoint: args.endpoint, apiKey: args['api-key'], reference: args.reference });
@@ -192,6 +194,46 @@ const scenarios = {
       bytes: m.bytes, offsetBeforeTermination: kept.offset, terminateMs, headAfter: head.status, patchAfter: patch.status,
       secondDelete: again.status, resumeAfter: resumeStatus,
       ...(record ? { uploadRecordAfter: { status: record.status, state: record.body?.state } } : {}),
+    };
+  },
+
+  /**
+   * Expiration: part of an upload, then nothing until its Upload-Expires has passed. The upload is gone (410 for HEAD
+   * and PATCH), and tus-js-client resuming from its URL meets the 410 and sends the file again as a new upload, which
+   * completes. Needs a server whose uploads expire within --expiry-wait-ms (Atelier: upload.expirySeconds); skipped
+   * where they expire later.
+   */
+  async expiry() {
+    const m = await media('expiring', 'wav', size, 9);
+    const metadata = meta('expiring.wav', TYPES.wav);
+    const part = await tusUpload(t, m.buffer, { chunkSize: MiB, abortAtBytes: 0.25 * m.bytes, metadata });
+    assert(part.outcome === 'aborted' && part.url, `the partial upload did not end in an abort: ${describe(part)}`);
+    const kept = await t.settledOffset(part.url);
+    const expiresHeader = kept.headers.get('upload-expires');
+    const expires = Date.parse(expiresHeader ?? '');
+    assert(!Number.isNaN(expires), `HEAD of an unfinished upload gave Upload-Expires ${expiresHeader}`);
+    const wait = expires - Date.now() + 1500;
+    const most = Number(args['expiry-wait-ms']);
+    if (wait > most) {
+      await t.tus('DELETE', part.url);
+      return { skipped: `uploads here expire in ${Math.round(wait / 1000)} s, more than --expiry-wait-ms ${most}` };
+    }
+    await sleep(Math.max(0, wait));
+    const head = await t.head(part.url);
+    assert(head.status === 410, `HEAD after Upload-Expires (${expiresHeader}) answered ${head.status}, expected 410`);
+    const patch = await t.tus('PATCH', part.url, {
+      headers: { 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(kept.offset) },
+      body: m.buffer.subarray(kept.offset, kept.offset + 1024),
+    });
+    assert(patch.status === 410, `PATCH after Upload-Expires answered ${patch.status}, expected 410`);
+    const again = await tusUpload(t, m.buffer, { chunkSize: MiB, uploadUrl: part.url, metadata });
+    assert(again.outcome === 'success', `resuming an expired upload: ${describe(again)}`);
+    assert(again.requests[0]?.startsWith('HEAD') && again.requests.some((r) => r.startsWith('POST')) && again.url !== part.url,
+      `tus-js-client did not start over after the 410: [${again.requests}], ended on ${again.url}`);
+    const stored = await verifyStored(t, { url: again.url, lastResponse: again.lastResponse, ...m });
+    return {
+      bytes: m.bytes, offsetBeforeExpiry: kept.offset, uploadExpires: expiresHeader, headAfter: head.status,
+      patchAfter: patch.status, resumeRequests: again.requests.slice(0, 3), ...stored,
     };
   },
 

@@ -105,7 +105,13 @@ class TusUploadTest {
       offset += body.length;
       assertThat(Long.parseLong(last.getHeader("Upload-Offset"))).isEqualTo(offset);
       assertThat(offset(api, url)).isEqualTo(offset);
+      if (offset < minute.length) {
+        // The expiration extension: every PATCH answer of an unfinished upload says when it now expires.
+        assertThat(last.getHeader("Upload-Expires")).as("PATCH %d", chunk).isNotBlank()
+            .isEqualTo(await(tus(api, HttpMethod.HEAD, url).send()).getHeader("Upload-Expires"));
+      }
     }
+    assertThat(last.getHeader("Upload-Expires")).as("a complete upload does not expire").isNull();
     String assetId = last.getHeader("Atelier-Asset-Id");
     assertThat(assetId).isNotBlank();
     JsonObject asset = await(api.get("/v1/assets/" + assetId).send()).bodyAsJsonObject();
@@ -277,6 +283,14 @@ class TusUploadTest {
     io.atelier.storage.ObjectStorage storage = io.atelier.storage.ObjectStorage.create(mesh.clientVertx,
         io.atelier.storage.S3Config.from(mesh.edgeConfig));
     try {
+      // Held by a PATCH that is still sending (its lease is live), it is left to that PATCH.
+      await(mesh.pool.preparedQuery("UPDATE uploads SET lease_token = gen_random_uuid(), "
+          + "lease_until = now() + interval '1 minute' WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(id)));
+      await(new io.atelier.upload.ExpiredUploads(mesh.pool, storage).clean());
+      assertThat(await(mesh.pool.preparedQuery("SELECT state FROM uploads WHERE id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(id))).iterator().next().getString("state")).isEqualTo("receiving");
+      await(mesh.pool.preparedQuery("UPDATE uploads SET lease_until = now() - interval '1 second' WHERE id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(id)));
       assertThat(await(new io.atelier.upload.ExpiredUploads(mesh.pool, storage).clean())).isGreaterThanOrEqualTo(1);
       // (Whether the multipart upload's parts are gone the embedded S3 server does not tell: it takes parts for any
       // upload id. MinIO and AWS refuse them once the upload is aborted.)

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -123,10 +124,10 @@ public final class UploadRepository {
 
   /**
    * Records what a PATCH made durable, in one statement: its parts, the new offset, tail and hash state, the length
-   * if it was declared now, and {@code completing} once every byte is in. False (nothing written) when the lease is
-   * no longer this token's.
+   * if it was declared now, and {@code completing} once every byte is in; the upload's new expiry, which PATCH answers
+   * give. Empty (nothing written) when the lease is no longer this token's.
    */
-  public Future<Boolean> record(UUID id, UUID token, Progress progress) {
+  public Future<Optional<OffsetDateTime>> record(UUID id, UUID token, Progress progress) {
     List<Part> parts = progress.parts();
     return pool.preparedQuery("""
             WITH updated AS (
@@ -135,12 +136,12 @@ public final class UploadRepository {
                                  state = CASE WHEN $8 THEN 'completing' ELSE state END,
                                  expires_at = now() + $12 * interval '1 second', updated_at = now()
               WHERE id = $1 AND lease_token = $2 AND state = 'receiving'
-              RETURNING id),
+              RETURNING id, expires_at),
             parts AS (
               INSERT INTO upload_parts (upload_id, part_number, etag, size_bytes)
               SELECT updated.id, p.number, p.etag, p.size
               FROM updated, unnest($9::int[], $10::text[], $11::bigint[]) AS p(number, etag, size))
-            SELECT count(*) AS n FROM updated""")
+            SELECT expires_at FROM updated""")
         .execute(Tuple.tuple().addUUID(id).addUUID(token).addLong(progress.offset()).addString(progress.tailKey())
             .addLong(progress.tailSize())
             .addBuffer(progress.sha256State() == null ? null : Buffer.buffer(progress.sha256State()))
@@ -149,7 +150,8 @@ public final class UploadRepository {
             .addArrayOfString(parts.stream().map(Part::etag).toArray(String[]::new))
             .addArrayOfLong(parts.stream().map(Part::size).toArray(Long[]::new))
             .addLong(progress.expiresIn().toSeconds()))
-        .map(rows -> rows.iterator().next().getLong("n") == 1);
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(rows.iterator().next().getOffsetDateTime("expires_at")));
   }
 
   /** Lets go of the upload, if this token still holds it. */
@@ -196,11 +198,15 @@ public final class UploadRepository {
         .execute(Tuple.of(projectId, id)).map(UploadRepository::first);
   }
 
-  /** Marks up to {@code limit} uploads past their expiry as expired; the rows, for their S3 leftovers. */
+  /**
+   * Marks up to {@code limit} uploads past their expiry as expired; the rows, for their S3 leftovers. One that a live
+   * PATCH holds is left alone: its bytes are still coming, and its next record moves the expiry on.
+   */
   public Future<List<Upload>> expire(int limit) {
     return pool.preparedQuery("""
             UPDATE uploads SET state = 'expired', lease_token = NULL, lease_until = NULL, updated_at = now()
             WHERE id IN (SELECT id FROM uploads WHERE state = 'receiving' AND expires_at < now()
+                           AND (lease_token IS NULL OR lease_until < now())
                          ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING *""")
         .execute(Tuple.of(limit)).map(UploadRepository::all);

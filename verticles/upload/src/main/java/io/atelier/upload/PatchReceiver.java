@@ -15,6 +15,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,11 @@ final class PatchReceiver {
 
   private static final Logger LOG = LoggerFactory.getLogger(PatchReceiver.class);
 
-  /** How a PATCH ended: the offset the upload is at, and what it became when it completed. */
-  record Outcome(long offset, UploadCompletion.Completed completed) {
+  /**
+   * How a PATCH ended: the offset the upload is at, what it became when it completed, and else when it now expires
+   * (null if this PATCH recorded nothing).
+   */
+  record Outcome(long offset, UploadCompletion.Completed completed, OffsetDateTime expiresAt) {
   }
 
   private final Vertx vertx;
@@ -83,6 +87,8 @@ final class PatchReceiver {
   private boolean paused;
   /** The tail this PATCH started from, obsolete once a part or a new tail holds its bytes. */
   private String oldTail;
+  /** The expiry the last record of this PATCH gave the upload. */
+  private OffsetDateTime expiresAt;
   private boolean finished;
   private long lastData = System.nanoTime();
   private long renewedAt = System.nanoTime();
@@ -297,7 +303,7 @@ final class PatchReceiver {
     finished = true;
     LOG.info("upload={} PATCH ended early after {} bytes: {}", upload.id(), bodyBytes, cause.toString());
     end(partsSettled().compose(v -> checksum == null ? settle(false) : Future.succeededFuture(
-        new Outcome(upload.offset(), null))), false);
+        new Outcome(upload.offset(), null, null))), false);
   }
 
   /** Makes what arrived durable: the last part if the upload is complete, else the tail; then completes it. */
@@ -317,17 +323,17 @@ final class PatchReceiver {
           ? Future.succeededFuture() : storeLastPart();
       return last.compose(v -> recordProgress(true, null, 0))
           .compose(v -> completion.finish(upload.id(), token))
-          .map(completed -> new Outcome(offset, completed));
+          .map(completed -> new Outcome(offset, completed, null));
     }
     if (pending.readableBytes() == 0) {
-      return recordProgress(false, null, 0).map(v -> new Outcome(offset, null));
+      return recordProgress(false, null, 0).map(v -> new Outcome(offset, null, expiresAt));
     }
     String tailKey = ObjectKeys.of(upload.projectId(), ObjectKeys.Folder.UPLOADS, upload.id(),
         "tail-" + UUID.randomUUID());
     long tailSize = pending.readableBytes();
     return storage.putBuffer(tailKey, BufferInternal.buffer(pending), "application/octet-stream")
         .compose(v -> recordProgress(false, tailKey, tailSize))
-        .map(v -> new Outcome(offset, null));
+        .map(v -> new Outcome(offset, null, expiresAt));
   }
 
   /** The last part may be smaller than the others (S3 allows it), and is whatever remains. */
@@ -345,9 +351,10 @@ final class PatchReceiver {
     Progress progress = new Progress(parts, offset, tailKey, tailSize, hashState, declaredLength, complete,
         Duration.ofSeconds(config.expirySeconds()));
     return uploads.record(upload.id(), token, progress).compose(recorded -> {
-      if (!recorded) {
+      if (recorded.isEmpty()) {
         return Future.failedFuture(lost());
       }
+      expiresAt = recorded.get();
       unrecorded.removeAll(parts);
       if (oldTail != null && !oldTail.equals(tailKey)) {
         String obsolete = oldTail;

@@ -325,7 +325,11 @@ final class TusRoutes {
   }
 
   /** What the request that completed an upload answers with: the asset, and the pipeline it started. */
+  /** What a PATCH's answer says beside the offset: the asset it completed into, or when the upload now expires. */
   private static void completed(HttpServerResponse response, PatchReceiver.Outcome outcome) {
+    if (outcome.completed() == null && outcome.expiresAt() != null) {
+      response.headers().set(TusProtocol.EXPIRES, httpDate(outcome.expiresAt()));
+    }
     if (outcome.completed() != null) {
       response.putHeader(ASSET_HEADER, outcome.completed().assetId().toString());
       if (outcome.completed().pipelineId() != null) {

@@ -44,7 +44,7 @@ public record UploadConfig(String host, int port, String advertisedHost, long ma
     }
     range("port", port, 0, 65_535);
     range("maxBytes", maxBytes, 1, 5L << 40);
-    range("expirySeconds", expirySeconds, 60, 30L * 24 * 3600);
+    range("expirySeconds", expirySeconds, 5, 30L * 24 * 3600);
     range("deferredPartBytes", deferredPartBytes, MIN_PART_BYTES, 512L << 20);
     range("partsInFlight", partsInFlight, 1, 16);
     range("leaseSeconds", leaseSeconds, 3, 3600);
