@@ -265,8 +265,8 @@ public final class ObjectStorage implements AutoCloseable {
    * the loopback) carries the bytes intact. Failed connections and 5xx answers are tried again, as the SDK would.
    */
   public Future<String> uploadPart(String key, String uploadId, int number, Buffer bytes) {
-    String link = presignUploadPart(key, uploadId, number, PART_LINK);
-    return sendPart(link, bytes, 1);
+    // Signing is on the worker pool: the default credential chain may fetch credentials over the network.
+    return run(() -> presignUploadPart(key, uploadId, number, PART_LINK)).compose(link -> sendPart(link, bytes, 1));
   }
 
   private Future<String> sendPart(String link, Buffer bytes, int attempt) {
