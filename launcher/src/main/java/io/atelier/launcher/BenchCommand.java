@@ -133,7 +133,7 @@ final class BenchCommand implements Runnable {
             });
         Blocking.await(worker.start(), Duration.ofSeconds(30));
         // As a worker verticle runs it: the sweeper's queries are part of what a worker costs.
-        JobSweeper sweeper = new JobSweeper(vertx, engine.jobs(), queue, JobKind.NOOP, workerConfig.sweepInterval(),
+        JobSweeper sweeper = new JobSweeper(vertx, engine.jobs(), queue, List.of(JobKind.NOOP), workerConfig.sweepInterval(),
             workerConfig.republishAfter());
         sweeper.start();
 

@@ -26,7 +26,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -75,12 +74,10 @@ final class HousekeepingVerticle extends VerticleBase {
     OrphanedFiles orphans = orphanedFiles(pool, storage, null);
     WebhookDeliveries deliveries = new WebhookDeliveries(pool);
     List<ScheduledTask> tasks = List.of(
-        new ScheduledTask("sweep-stalled-jobs", schedules.get("sweep-stalled-jobs"), () -> Future.all(
-                Arrays.stream(JobKind.values())
-                    .map(kind -> new JobSweeper(vertx, engine.jobs(), engine.queue(), kind, Duration.ofMinutes(1),
-                        Duration.ofMinutes(1)).sweep())
-                    .toList())
-            .map(all -> "published " + all.list().stream().mapToInt(n -> (Integer) n).sum() + " jobs")),
+        new ScheduledTask("sweep-stalled-jobs", schedules.get("sweep-stalled-jobs"), () -> new JobSweeper(vertx,
+                engine.jobs(), engine.queue(), List.of(JobKind.values()), Duration.ofMinutes(1), Duration.ofMinutes(1))
+            .sweep()
+            .map(published -> "published " + published + " jobs")),
         new ScheduledTask("purge-idempotency-keys", schedules.get("purge-idempotency-keys"), () -> engine.jobs()
             .purgeIdempotencyKeys(IDEMPOTENCY_KEY_AGE)
             .map(n -> "deleted " + n + " keys older than 24 h")),

@@ -44,7 +44,8 @@ class DevCommandIT {
 
         String readmeOutput = runReadmeApiLines(key, port, dir);
         assertThat(readmeOutput).contains("\"state\":\"succeeded\"").contains("dashwood").contains(" --> ")
-            .contains("\"type\":\"pipeline\",\"state\":\"succeeded\"").contains("image/png, ");
+            .contains("\"type\":\"pipeline\",\"state\":\"succeeded\"").contains("image/png, ")
+            .containsPattern("kit.zip: [1-9][0-9]+ bytes");
 
         dev.sigterm();
         assertThat(dev.process.waitFor(90, TimeUnit.SECONDS)).as("dev stops within 90 s of SIGTERM").isTrue();

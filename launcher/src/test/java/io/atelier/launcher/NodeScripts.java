@@ -26,6 +26,9 @@ final class NodeScripts {
   /** The tus scenarios, with tus-js-client. */
   static final Path UPLOAD = Path.of("..", "verticles", "upload", "src", "test", "js").toAbsolutePath().normalize();
 
+  /** The peaks reader, with waveform-data (what peaks.js reads audiowaveform's files with). */
+  static final Path RENDER = Path.of("..", "verticles", "render", "src", "test", "js").toAbsolutePath().normalize();
+
   /** The editor page and the two-browser run, with CodeMirror 6, y-codemirror.next and playwright-core. */
   static final Path BROWSER = Path.of("src", "test", "js", "browser").toAbsolutePath().normalize();
 

@@ -9,6 +9,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -29,15 +30,13 @@ final class AttemptOutcomes {
   private static final RandomGenerator RANDOM = new SplittableRandom();
 
   private final JobEngine engine;
-  private final JobKind kind;
   private final String workerName;
   private final RetryPolicy retry;
   private final GroupCommit<JobRepository.Attempt, Boolean> successes;
-  private final Map<String, Timer> runTimers = new HashMap<>();
+  private final Map<JobKind, Map<String, Timer>> runTimers = new EnumMap<>(JobKind.class);
 
-  AttemptOutcomes(JobEngine engine, JobKind kind, String workerName, RetryPolicy retry, int batch) {
+  AttemptOutcomes(JobEngine engine, String workerName, RetryPolicy retry, int batch) {
     this.engine = engine;
-    this.kind = kind;
     this.workerName = workerName;
     this.retry = retry;
     // Plain successes arriving together commit together: one statement for many.
@@ -71,7 +70,7 @@ final class AttemptOutcomes {
   }
 
   private Future<Void> succeed(Job job, JobHandler.ResultWriter writer, long ranNanos) {
-    record(ranNanos, "succeeded");
+    record(job.kind(), ranNanos, "succeeded");
     Future<Boolean> committed = writer == JobHandler.ResultWriter.NONE
         ? successes.submit(new JobRepository.Attempt(job.id(), job.attempts()))
         : engine.pool().withTransaction(tx -> JobRepository.markSucceeded(tx, job.id(), job.attempts())
@@ -94,10 +93,10 @@ final class AttemptOutcomes {
   private Future<Void> fail(Job job, Throwable cause, long ranNanos) {
     String error = cause instanceof JobFailedException failed ? failed.describe() : "internal: " + cause;
     boolean retryable = RetryPolicy.isRetryable(cause);
-    record(ranNanos, "failed");
+    record(job.kind(), ranNanos, "failed");
     Counter.builder("atelier.jobs.failures")
         .description("Failed job attempts")
-        .tag("kind", kind.wireName())
+        .tag("kind", job.kind().wireName())
         .tag("retryable", Boolean.toString(retryable))
         .register(QueueMetrics.registry())
         .increment();
@@ -134,8 +133,8 @@ final class AttemptOutcomes {
         });
   }
 
-  private void record(long ranNanos, String outcome) {
-    runTimers.computeIfAbsent(outcome, o -> Timer.builder("atelier.jobs.run")
+  private void record(JobKind kind, long ranNanos, String outcome) {
+    runTimers.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(outcome, o -> Timer.builder("atelier.jobs.run")
             .description("Time a job attempt ran, by outcome")
             .tag("kind", kind.wireName())
             .tag("outcome", o)

@@ -19,12 +19,27 @@ public final class JobControl {
   private static final double MIN_REPORT_STEP = 0.01;
 
   private final ProgressSink progressSink;
+  /** The control this one is a part of ({@link #part}), whose cancellation is this one's; null for a job's own. */
+  private final JobControl whole;
   private volatile boolean cancelRequested;
   private double lastFraction = -1;
   private long lastReportNanos;
 
   JobControl(ProgressSink progressSink) {
+    this(progressSink, null);
+  }
+
+  private JobControl(ProgressSink progressSink, JobControl whole) {
     this.progressSink = progressSink;
+    this.whole = whole;
+  }
+
+  /**
+   * A control for one part of the job's work, which runs from {@code from} to {@code to} of the whole: its progress
+   * is reported scaled into that range, and it is cancelled when this one is.
+   */
+  public JobControl part(double from, double to) {
+    return new JobControl((fraction, step) -> reportProgress(from + fraction * (to - from), step), this);
   }
 
   /** A control that nobody cancels and whose progress goes nowhere, for running a handler outside a worker. */
@@ -32,13 +47,21 @@ public final class JobControl {
     return new JobControl((fraction, step) -> { });
   }
 
+  /**
+   * A control for running a handler outside a worker (tools, tests): progress goes to {@code progress}, and
+   * {@link #requestCancel()} asks the handler to stop.
+   */
+  public static JobControl standalone(java.util.function.BiConsumer<Double, String> progress) {
+    return new JobControl(progress::accept);
+  }
+
   public boolean isCancelRequested() {
-    return cancelRequested;
+    return cancelRequested || (whole != null && whole.isCancelRequested());
   }
 
   /** Throws {@link CancellationException} once cancellation is requested. */
   public void throwIfCancelled() {
-    if (cancelRequested) {
+    if (isCancelRequested()) {
       throw new CancellationException("the job was cancelled");
     }
   }
@@ -58,7 +81,8 @@ public final class JobControl {
     progressSink.report(clamped, step);
   }
 
-  void requestCancel() {
+  /** Asks the handler to stop; its worker does this when the job's cancellation is requested. */
+  public void requestCancel() {
     cancelRequested = true;
   }
 }

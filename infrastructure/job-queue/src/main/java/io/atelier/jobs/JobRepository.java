@@ -268,12 +268,12 @@ public final class JobRepository {
    * queued jobs never published or published longer ago than {@code republishAfter} (their entry may be lost), and
    * running jobs whose lease expired (their worker is gone) and that were not published since. SKIP LOCKED lets sweepers on several nodes share it.
    */
-  Future<List<QueuedJob>> takeUnpublished(JobKind kind, Duration republishAfter, int limit) {
+  Future<List<QueuedJob>> takeUnpublished(List<JobKind> kinds, Duration republishAfter, int limit) {
     return pool.preparedQuery("""
             UPDATE jobs SET published_at = now()
             WHERE id IN (
               SELECT id FROM jobs
-              WHERE kind = $1 AND finished_at IS NULL
+              WHERE kind = ANY($1) AND finished_at IS NULL
                 AND ((state = 'queued' AND run_at <= now()
                       AND (published_at IS NULL OR published_at < now() - make_interval(secs => $2)))
                   OR (state = 'running' AND lease_expires_at < now()
@@ -282,12 +282,14 @@ public final class JobRepository {
               ORDER BY run_at
               LIMIT $3
               FOR UPDATE SKIP LOCKED)
-            RETURNING id, project_id""")
-        .execute(Tuple.of(kind.wireName(), republishAfter.toMillis() / 1000.0, limit))
+            RETURNING id, project_id, kind""")
+        .execute(Tuple.of(kinds.stream().map(JobKind::wireName).toArray(String[]::new),
+            republishAfter.toMillis() / 1000.0, limit))
         .map(rows -> {
           List<QueuedJob> due = new ArrayList<>();
           for (Row row : rows) {
-            due.add(new QueuedJob(row.getUUID("id"), row.getUUID("project_id"), kind));
+            JobKind.fromWireName(row.getString("kind")).ifPresent(kind ->
+                due.add(new QueuedJob(row.getUUID("id"), row.getUUID("project_id"), kind)));
           }
           return due;
         });

@@ -22,17 +22,21 @@ public final class JobSweeper {
   private final Vertx vertx;
   private final JobRepository jobs;
   private final JobQueue queue;
-  private final JobKind kind;
+  private final List<JobKind> kinds;
+  private final String names;
   private final Duration interval;
   private final Duration republishAfter;
   private long timer = -1;
   private boolean sweeping;
 
-  public JobSweeper(Vertx vertx, JobRepository jobs, JobQueue queue, JobKind kind, Duration interval, Duration republishAfter) {
+  /** Sweeps the jobs of {@code kinds}, for instance the kinds of one queue. */
+  public JobSweeper(Vertx vertx, JobRepository jobs, JobQueue queue, List<JobKind> kinds, Duration interval,
+                    Duration republishAfter) {
     this.vertx = vertx;
     this.jobs = jobs;
     this.queue = queue;
-    this.kind = kind;
+    this.kinds = List.copyOf(kinds);
+    this.names = String.join(",", kinds.stream().map(JobKind::wireName).toList());
     this.interval = interval;
     this.republishAfter = republishAfter;
   }
@@ -52,7 +56,7 @@ public final class JobSweeper {
     }
     sweeping = true;
     return sweepBatches(0)
-        .onFailure(e -> LOG.warn("sweeper kind={} failed, next pass in {} ms: {}", kind.wireName(), interval.toMillis(), e.toString()))
+        .onFailure(e -> LOG.warn("sweeper kinds={} failed, next pass in {} ms: {}", names, interval.toMillis(), e.toString()))
         .eventually(() -> {
           sweeping = false;
           return Future.succeededFuture();
@@ -60,9 +64,9 @@ public final class JobSweeper {
   }
 
   private Future<Integer> sweepBatches(int publishedSoFar) {
-    return jobs.takeUnpublished(kind, republishAfter, BATCH).compose(due -> publish(due).compose(ignored -> {
+    return jobs.takeUnpublished(kinds, republishAfter, BATCH).compose(due -> publish(due).compose(ignored -> {
       if (!due.isEmpty()) {
-        LOG.info("sweeper kind={} published {} jobs", kind.wireName(), due.size());
+        LOG.info("sweeper kinds={} published {} jobs", names, due.size());
       }
       return due.size() == BATCH ? sweepBatches(publishedSoFar + due.size())
           : Future.succeededFuture(publishedSoFar + due.size());

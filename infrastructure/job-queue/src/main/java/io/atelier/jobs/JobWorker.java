@@ -130,7 +130,7 @@ public final class JobWorker {
     stream = new JobStream(engine.redis(), kind, workerName, batch);
     feeder = new SlotFeeder(vertx, context, stream, config, workerName, this::take);
     leases = new LeaseKeeper(vertx, context, engine.jobs(), stream, config.lease(), workerName, running::values);
-    outcomes = new AttemptOutcomes(engine, kind, workerName, config.retry(), batch);
+    outcomes = new AttemptOutcomes(engine, workerName, config.retry(), batch);
     // One start statement at a time: what arrives meanwhile waits and goes in the next, larger batch.
     starts = new GroupCommit<>(batch, 1, this::startAll);
     Promise<Void> started = Promise.promise();
@@ -226,7 +226,7 @@ public final class JobWorker {
   }
 
   private void run(Job job, String entryId) {
-    LOG.debug("worker={} job={} kind={} attempt={} started", workerName, job.id(), kind.wireName(), job.attempts());
+    LOG.debug("worker={} job={} kind={} attempt={} started", workerName, job.id(), job.kind().wireName(), job.attempts());
     engine.events().changed(job, JobState.RUNNING, null);
     JobControl control = new JobControl((fraction, step) -> context.run(() -> reportProgress(job, fraction, step)));
     RunningJob runningJob = new RunningJob(job, entryId, control, System.nanoTime());
@@ -304,7 +304,7 @@ public final class JobWorker {
           handed.forEach(job -> engine.events().changed(job, JobState.QUEUED, null));
           LOG.info("worker={} handed back {} unfinished jobs: {}", workerName, handed.size(), ids);
           return context.on(stream.handBack(unfinished.stream().filter(r -> ids.contains(r.job.id()))
-              .map(r -> new JobStream.Entry(r.entryId, new QueuedJob(r.job.id(), r.job.projectId(), kind)
+              .map(r -> new JobStream.Entry(r.entryId, new QueuedJob(r.job.id(), r.job.projectId(), r.job.kind())
                   .toStreamFields()))
               .toList()));
         })

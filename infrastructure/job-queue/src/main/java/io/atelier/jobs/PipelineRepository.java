@@ -66,6 +66,26 @@ public final class PipelineRepository {
         .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID("id")));
   }
 
+  /**
+   * The job whose result {@code job} works on (the transcript an enrichment reads): {@code named} when its params
+   * name one; else, in a pipeline, the latest succeeded {@code kind} step before it; else the latest succeeded
+   * {@code kind} job of its asset. Empty when there is none.
+   */
+  public Future<Optional<UUID>> inputJob(Job job, JobKind kind, UUID named) {
+    if (named != null) {
+      return Future.succeededFuture(Optional.of(named));
+    }
+    if (job.pipelineId() != null) {
+      return succeededStepBefore(job.projectId(), job.pipelineId(), kind, job.pipelineStep());
+    }
+    return pool.preparedQuery("""
+            SELECT id FROM jobs
+            WHERE project_id = $1 AND asset_id = $2 AND kind = $3 AND state = 'succeeded'
+            ORDER BY finished_at DESC LIMIT 1""")
+        .execute(Tuple.of(job.projectId(), job.assetId(), kind.wireName()))
+        .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID("id")));
+  }
+
   /** The pipeline a job is the first step of, for an idempotent replay. */
   Future<Optional<Pipeline>> findByFirstJob(UUID projectId, UUID jobId) {
     return pool.preparedQuery("SELECT pipeline_id FROM jobs WHERE project_id = $1 AND id = $2 AND pipeline_step = 0")

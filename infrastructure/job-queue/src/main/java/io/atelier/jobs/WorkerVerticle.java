@@ -56,7 +56,7 @@ public final class WorkerVerticle extends VerticleBase {
     return factory.create(new WorkerResources(vertx, config(), pool, storage)).compose(made -> {
       handler = made;
       worker = new JobWorker(vertx, engine, kind, node.workerName(kind), settings, handler);
-      sweeper = new JobSweeper(vertx, engine.jobs(), engine.queue(), kind, settings.sweepInterval(),
+      sweeper = new JobSweeper(vertx, engine.jobs(), engine.queue(), kind.sharingQueue(), settings.sweepInterval(),
           settings.republishAfter());
       return worker.start().onSuccess(started -> {
         sweeper.start();

@@ -590,7 +590,7 @@ class JobWorkerTest {
     await(worker.start());
     workers.add(worker);
     // As the worker verticle does: a sweeper beside each worker re-publishes what Redis lost.
-    JobSweeper sweeper = new JobSweeper(vertx, jobs, queue, KIND, config.sweepInterval(), config.republishAfter());
+    JobSweeper sweeper = new JobSweeper(vertx, jobs, queue, List.of(KIND), config.sweepInterval(), config.republishAfter());
     sweeper.start();
     sweepers.add(sweeper);
   }

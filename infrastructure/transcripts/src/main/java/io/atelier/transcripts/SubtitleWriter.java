@@ -14,13 +14,15 @@ public final class SubtitleWriter {
   static final double MAX_CUE_SECONDS = 7.0;
   static final double PAUSE_SECONDS = 1.0;
 
-  record Cue(double start, double end, List<String> lines) {
+  /** One subtitle: shown from {@code start} to {@code end} seconds, one or two lines. */
+  public record Cue(double start, double end, List<String> lines) {
   }
 
   private SubtitleWriter() {
   }
 
-  static List<Cue> cues(List<TimedWord> words) {
+  /** The words grouped into cues, as every subtitle format the mesh writes shows them. */
+  public static List<Cue> cues(List<TimedWord> words) {
     List<Cue> cues = new ArrayList<>();
     List<TimedWord> current = new ArrayList<>();
     for (TimedWord word : words) {

@@ -3,6 +3,7 @@ package io.atelier.transcripts;
 import io.atelier.database.DocumentRepository;
 import io.atelier.database.DocumentRepository.LoggedUpdate;
 import io.atelier.database.Transcript;
+import io.atelier.database.TranscriptRepository;
 import io.atelier.yjs.YjsUpdates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -53,6 +54,15 @@ public final class TranscriptDocuments {
       return new Transcript(transcript.jobId(), transcript.projectId(), transcript.assetId(), transcript.engine(),
           transcript.language(), transcript.durationSeconds(), text.get().trim(), words, transcript.files());
     });
+  }
+
+  /** The project's transcript of job {@code jobId} as people have edited it ({@link #edited}); empty if it has none. */
+  public static Future<Optional<Transcript>> findEdited(Vertx vertx, TranscriptRepository transcripts,
+                                                        DocumentRepository documents, YjsUpdates yjs, UUID projectId,
+                                                        UUID jobId) {
+    return transcripts.find(projectId, jobId).compose(found -> found.isEmpty()
+        ? Future.succeededFuture(Optional.<Transcript>empty())
+        : edited(vertx, documents, yjs, found.get()).map(Optional::of));
   }
 
   /** The transcript's text as its document has it now; empty when the job has no document. */

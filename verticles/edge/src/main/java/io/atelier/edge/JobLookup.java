@@ -6,6 +6,7 @@ import io.atelier.jobs.Job;
 import io.atelier.jobs.JobRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -32,10 +33,18 @@ final class JobLookup {
    * its render) is then there to read: a 404 for another kind, a 409 naming the state before it has succeeded.
    */
   Future<Job> succeeded(UUID projectId, String raw, JobKind kind, String result) {
+    return succeeded(projectId, raw, List.of(kind), result);
+  }
+
+  /** {@link #succeeded(UUID, String, JobKind, String)} for a job of any of {@code kinds}. */
+  Future<Job> succeeded(UUID projectId, String raw, List<JobKind> kinds, String result) {
     return find(projectId, raw).compose(job -> {
-      if (job.kind() != kind) {
+      if (!kinds.contains(job.kind())) {
+        String expected = kinds.size() == 1
+            ? (kinds.get(0) == JobKind.ENRICHMENT ? "an " : "a ") + kinds.get(0).wireName()
+            : "a " + result + " (" + String.join(", ", kinds.stream().map(JobKind::wireName).toList()) + ")";
         return Future.failedFuture(Problem.notFound("job " + raw + " is a " + job.kind().wireName() + " job, not "
-            + (kind == JobKind.ENRICHMENT ? "an " : "a ") + kind.wireName()));
+            + expected));
       }
       if (job.state() != JobState.SUCCEEDED) {
         return Future.failedFuture(Problem.conflict("job " + raw + " is " + job.state().wireName() + "; its " + result

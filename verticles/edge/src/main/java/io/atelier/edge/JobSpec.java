@@ -1,7 +1,8 @@
 package io.atelier.edge;
 
 import io.atelier.contracts.JobKind;
-import io.atelier.contracts.WaveformSpec;
+import io.atelier.contracts.render.InvalidParamException;
+import io.atelier.contracts.render.RenderParams;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -45,16 +46,14 @@ record JobSpec(JobKind kind, JsonObject params, int maxAttempts) {
   }
 
   /**
-   * The params of the kinds whose params have rules (a render's image) are checked now, so that a bad one is refused
+   * The params of the kinds whose params have rules (the render kinds') are checked now, so that a bad one is refused
    * naming it instead of failing the job later.
    */
   private static void checkParams(JobKind kind, JsonObject params, String field) {
-    if (kind == JobKind.RENDER) {
-      try {
-        WaveformSpec.from(params);
-      } catch (WaveformSpec.InvalidParamException invalid) {
-        throw Problem.invalidField(field + "." + invalid.field(), field + "." + invalid.field() + " " + invalid.rule());
-      }
+    try {
+      RenderParams.check(kind, params);
+    } catch (InvalidParamException invalid) {
+      throw Problem.invalidField(field + "." + invalid.field(), field + "." + invalid.field() + " " + invalid.rule());
     }
   }
 }

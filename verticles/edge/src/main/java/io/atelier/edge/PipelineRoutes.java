@@ -78,10 +78,11 @@ final class PipelineRoutes {
         throw Problem.invalidField(field, field + " must be a job type or an object with a 'type'");
       }
       JobSpec spec = JobSpec.parse(step, field + ".");
-      if (spec.kind() == JobKind.ENRICHMENT && !spec.params().containsKey("transcriptJobId")
+      if (spec.kind().readsTranscript(spec.params()) && !spec.params().containsKey("transcriptJobId")
           && parsed.stream().noneMatch(s -> s.kind() == JobKind.TRANSCRIPTION)) {
-        throw Problem.invalidField(field + ".type", "an enrichment step needs a transcription step before "
-            + "it (or params.transcriptJobId naming a succeeded transcription job)");
+        throw Problem.invalidField(field + ".type", (spec.kind() == JobKind.ENRICHMENT ? "an " : "a ")
+            + spec.kind().wireName() + " step needs a transcription step before it (or params.transcriptJobId "
+            + "naming a succeeded transcription job)");
       }
       parsed.add(new PipelineSubmission.Step(spec.kind(), spec.params(), spec.maxAttempts()));
     }

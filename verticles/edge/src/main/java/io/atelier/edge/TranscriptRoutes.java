@@ -6,18 +6,14 @@ import io.atelier.database.Transcript;
 import io.atelier.database.TranscriptRepository;
 import io.atelier.jobs.JobRepository;
 import io.atelier.storage.ObjectStorage;
-import io.atelier.transcripts.SubtitleWriter;
-import io.atelier.transcripts.TimedWord;
 import io.atelier.transcripts.TranscriptDocuments;
+import io.atelier.transcripts.TranscriptFormat;
 import io.atelier.yjs.YjsUpdates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -26,12 +22,6 @@ import java.util.UUID;
  * retimed from the recognised ones ({@code "edited": true}); the renderings stored with the job when it is unedited.
  */
 final class TranscriptRoutes {
-
-  private static final Map<String, String> FORMATS = Map.of(
-      "srt", "application/x-subrip; charset=utf-8",
-      "vtt", "text/vtt; charset=utf-8",
-      "txt", "text/plain; charset=utf-8",
-      "json", "application/json");
 
   private final Vertx vertx;
   private final JobLookup jobs;
@@ -59,9 +49,10 @@ final class TranscriptRoutes {
     String ref = ctx.pathParam("ref");
     int dot = ref.lastIndexOf('.');
     String jobRef = dot < 0 ? ref : ref.substring(0, dot);
-    String format = dot < 0 ? null : ref.substring(dot + 1);
-    if (format != null && !FORMATS.containsKey(format)) {
-      ctx.fail(Problem.notFound("no transcript format '" + format + "' (one of: srt, vtt, txt, json)"));
+    String extension = dot < 0 ? null : ref.substring(dot + 1);
+    TranscriptFormat format = extension == null ? null : TranscriptFormat.fromExtension(extension).orElse(null);
+    if (extension != null && format == null) {
+      ctx.fail(Problem.notFound("no transcript format '" + extension + "' (one of: srt, vtt, txt, json)"));
       return;
     }
     jobs.succeeded(projectId, jobRef, JobKind.TRANSCRIPTION, "transcript")
@@ -79,27 +70,18 @@ final class TranscriptRoutes {
   }
 
   /** An edited transcript's rendering, made now from its retimed words. */
-  private static Future<Void> respondRendered(RoutingContext ctx, Transcript transcript, String format) {
-    List<TimedWord> words = new ArrayList<>();
-    for (int i = 0; i < transcript.words().size(); i++) {
-      words.add(TimedWord.fromJson(transcript.words().getJsonObject(i)));
-    }
-    String body = switch (format) {
-      case "srt" -> SubtitleWriter.srt(words);
-      case "vtt" -> SubtitleWriter.vtt(words);
-      case "txt" -> transcript.text() + "\n";
-      default -> transcript.toApiJson().put("edited", true).encodePrettily();
-    };
-    return ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, FORMATS.get(format)).end(body);
+  private static Future<Void> respondRendered(RoutingContext ctx, Transcript transcript, TranscriptFormat format) {
+    return ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, format.contentType())
+        .end(format.render(transcript, true));
   }
 
-  private Future<Void> respondFile(RoutingContext ctx, Transcript transcript, String format) {
-    String key = transcript.files().getString(format);
+  private Future<Void> respondFile(RoutingContext ctx, Transcript transcript, TranscriptFormat format) {
+    String key = transcript.files().getString(format.extension());
     if (key == null) {
-      return Future.failedFuture(Problem.notFound("the transcript has no " + format + " rendering"));
+      return Future.failedFuture(Problem.notFound("the transcript has no " + format.extension() + " rendering"));
     }
     return storage.getBytes(key).compose(bytes -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, FORMATS.get(format))
+        .putHeader(HttpHeaders.CONTENT_TYPE, format.contentType())
         .end(bytes));
   }
 }

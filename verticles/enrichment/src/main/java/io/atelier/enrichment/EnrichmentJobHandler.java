@@ -46,11 +46,11 @@ final class EnrichmentJobHandler implements JobHandler {
   @Override
   public Future<ResultWriter> run(Job job, JobControl control) {
     return transcriptJob(job)
-        .compose(transcriptJobId -> transcripts.find(job.projectId(), transcriptJobId)
+        // As people have edited it, if they have.
+        .compose(transcriptJobId -> TranscriptDocuments.findEdited(vertx, transcripts, documents, YJS,
+                job.projectId(), transcriptJobId)
             .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
                 new JobFailedException(ErrorCode.NOT_FOUND, "job " + transcriptJobId + " has no transcript")))))
-        // As people have edited it, if they have.
-        .compose(transcript -> TranscriptDocuments.edited(vertx, documents, YJS, transcript))
         .compose(transcript -> workers.executeBlocking(() -> analyze(transcript), false)
             .map(enrichment -> {
               control.reportProgress(1.0, "analysed");
@@ -77,21 +77,20 @@ final class EnrichmentJobHandler implements JobHandler {
 
   private Future<UUID> transcriptJob(Job job) {
     Object named = job.params().getValue("transcriptJobId");
-    if (named != null) {
-      try {
-        return Future.succeededFuture(UUID.fromString((String) named));
-      } catch (ClassCastException | IllegalArgumentException invalid) {
-        return Future.failedFuture(new JobFailedException(ErrorCode.INVALID_INPUT,
-            "params.transcriptJobId must be the id of a transcription job"));
-      }
-    }
-    if (job.pipelineId() == null) {
+    UUID namedId;
+    try {
+      namedId = named == null ? null : UUID.fromString((String) named);
+    } catch (ClassCastException | IllegalArgumentException invalid) {
       return Future.failedFuture(new JobFailedException(ErrorCode.INVALID_INPUT,
-          "an enrichment job needs params.transcriptJobId, or a transcription step before it in its pipeline"));
+          "params.transcriptJobId must be the id of a transcription job"));
     }
-    return pipelines.succeededStepBefore(job.projectId(), job.pipelineId(), JobKind.TRANSCRIPTION, job.pipelineStep())
+    return pipelines.inputJob(job, JobKind.TRANSCRIPTION, namedId)
         .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
-            new JobFailedException(ErrorCode.NOT_FOUND, "pipeline " + job.pipelineId()
-                + " has no succeeded transcription step before step " + job.pipelineStep()))));
+            new JobFailedException(ErrorCode.NOT_FOUND, job.pipelineId() != null
+                ? "pipeline " + job.pipelineId() + " has no succeeded transcription step before step "
+                    + job.pipelineStep()
+                : "asset " + job.assetId() + " has no succeeded transcription; run one first, or name one in "
+                    + "params.transcriptJobId"))));
   }
+
 }

@@ -6,9 +6,32 @@ import java.time.Duration;
 /**
  * The {@code render} section of the configuration.
  *
+ * @param concurrency render jobs (so ffmpeg processes) run at once, whatever their kinds
  * @param workDirectory where downloaded media and rendered files live while a job runs
  */
-public record RenderConfig(int concurrency, Duration lease, String ffmpegPath, String workDirectory) {
+public record RenderConfig(int concurrency, Duration lease, String ffmpegPath, String workDirectory,
+                           Timeouts timeouts) {
+
+  /**
+   * How long one ffmpeg run may take before it is killed as hung: {@code minimum} plus {@code perInputSecond} for
+   * every second of input, so a long recording gets longer.
+   */
+  public record Timeouts(Duration minimum, double perInputSecond) {
+
+    public Timeouts {
+      if (minimum.toMillis() < 1) {
+        throw new IllegalArgumentException("render.timeoutSeconds must be positive, was " + minimum);
+      }
+      if (!(perInputSecond >= 0 && perInputSecond <= 1000)) {
+        throw new IllegalArgumentException("render.timeoutPerInputSecond must be from 0 to 1000, was "
+            + perInputSecond);
+      }
+    }
+
+    Duration forInput(double inputSeconds) {
+      return minimum.plusMillis(Math.round(Math.max(0, inputSeconds) * perInputSecond * 1000));
+    }
+  }
 
   public RenderConfig {
     if (concurrency < 1 || concurrency > 64) {
@@ -31,6 +54,8 @@ public record RenderConfig(int concurrency, Duration lease, String ffmpegPath, S
         section.getInteger("concurrency", Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
         Duration.ofSeconds(section.getInteger("leaseSeconds", 30)),
         section.getString("ffmpegPath", "ffmpeg"),
-        section.getString("workDirectory", System.getProperty("java.io.tmpdir") + "/atelier-render"));
+        section.getString("workDirectory", System.getProperty("java.io.tmpdir") + "/atelier-render"),
+        new Timeouts(Duration.ofMillis(Math.round(section.getDouble("timeoutSeconds", 60.0) * 1000)),
+            section.getDouble("timeoutPerInputSecond", 10.0)));
   }
 }

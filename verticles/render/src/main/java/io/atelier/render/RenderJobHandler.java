@@ -1,7 +1,9 @@
 package io.atelier.render;
 
 import io.atelier.contracts.ErrorCode;
-import io.atelier.contracts.WaveformSpec;
+import io.atelier.contracts.JobKind;
+import io.atelier.contracts.render.InvalidParamException;
+import io.atelier.database.Asset;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.RenderRepository;
 import io.atelier.jobs.AttemptScratch;
@@ -9,6 +11,8 @@ import io.atelier.jobs.Job;
 import io.atelier.jobs.JobControl;
 import io.atelier.jobs.JobFailedException;
 import io.atelier.jobs.JobHandler;
+import io.atelier.media.MediaInfo;
+import io.atelier.media.MediaProbe;
 import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
 import io.vertx.core.Future;
@@ -16,66 +20,109 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
- * A render job: fetch the asset from S3, draw its waveform, store the PNG in S3 under the job's id, and hand back the
- * renders row to commit with the job's success.
+ * A job of any render kind: fetch the asset from S3 into the attempt's scratch folder, let the kind's
+ * {@link MediaRenderer} make its files there, store them in S3 under the job's id, and hand back the renders row to
+ * commit with the job's success. The scratch folder goes on every outcome.
  */
 final class RenderJobHandler implements JobHandler {
 
-  static final String WAVEFORM = "waveform.png";
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
 
   private final AssetRepository assets;
+  private final RenderInputs inputs;
   private final ObjectStorage storage;
-  private final WaveformRenderer renderer;
+  private final Map<JobKind, MediaRenderer> renderers;
   private final WorkerExecutor workers;
+  private final ExecutorService watchdog;
   private final Path workDirectory;
 
-  RenderJobHandler(AssetRepository assets, ObjectStorage storage, WaveformRenderer renderer, WorkerExecutor workers,
+  RenderJobHandler(AssetRepository assets, RenderInputs inputs, ObjectStorage storage,
+                   Map<JobKind, MediaRenderer> renderers, WorkerExecutor workers, ExecutorService watchdog,
                    Path workDirectory) {
     this.assets = assets;
+    this.inputs = inputs;
     this.storage = storage;
-    this.renderer = renderer;
+    this.renderers = renderers;
     this.workers = workers;
+    this.watchdog = watchdog;
     this.workDirectory = workDirectory;
   }
 
   @Override
   public Future<ResultWriter> run(Job job, JobControl control) {
-    WaveformSpec spec;
-    try {
-      spec = WaveformSpec.from(job.params());
-    } catch (IllegalArgumentException invalid) {
-      return Future.failedFuture(new JobFailedException(ErrorCode.INVALID_INPUT, invalid.getMessage()));
+    MediaRenderer renderer = renderers.get(job.kind());
+    if (renderer == null) {
+      return Future.failedFuture(new JobFailedException(ErrorCode.INVALID_INPUT, "the render worker does not make "
+          + job.kind().wireName() + " jobs"));
     }
     Path scratch = AttemptScratch.of(workDirectory, job);
-    String key = ObjectKeys.of(job.projectId(), ObjectKeys.Folder.RENDERS, job.id(), WAVEFORM);
     return assets.find(job.projectId(), job.assetId())
         .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new JobFailedException(ErrorCode.NOT_FOUND, "asset " + job.assetId() + " no longer exists"))))
-        .compose(asset -> workers.<Path>executeBlocking(() -> Files.createDirectories(scratch), false)
+        .compose(asset -> inputs.of(job).compose(uses -> workers.<Path>executeBlocking(() ->
+                Files.createDirectories(scratch), false)
             .compose(dir -> storage.download(asset.storageKey(), dir.resolve("media")))
             .recover(e -> Future.failedFuture(e instanceof ObjectStorage.ObjectNotFoundException
                 ? new JobFailedException(ErrorCode.NOT_FOUND, "the file of asset " + asset.id() + " is missing from storage")
                 : e))
-            .compose(media -> workers.executeBlocking(() -> renderer.render(media, scratch.resolve(WAVEFORM), spec,
-                control), false))
-            .compose(png -> workers.executeBlocking(() -> Files.size(png), false)
-                .compose(size -> storage.putFile(key, png, "image/png").map(size)))
-            .map(size -> {
-              JsonObject files = new JsonObject().put(WAVEFORM, new JsonObject()
-                  .put("key", key).put("contentType", "image/png").put("sizeBytes", size));
+            .compose(media -> workers.executeBlocking(() -> {
+              MediaRenderer.Input input = new MediaRenderer.Input(media, mediaInfo(asset, media), scratch,
+                  job.params(), asset.filename(), uses.transcript(), uses.enrichment());
+              try {
+                return renderer.render(input, control);
+              } catch (InvalidParamException invalid) {
+                throw new JobFailedException(ErrorCode.INVALID_INPUT, invalid.getMessage());
+              }
+            }, false))
+            .compose(outputs -> store(job, outputs))
+            .map(files -> {
               RenderRepository.Render render = new RenderRepository.Render(job.id(), job.projectId(), asset.id(), files);
               return (ResultWriter) tx -> RenderRepository.upsert(tx, render);
-            }))
+            })))
         .eventually(() -> workers.executeBlocking(() -> {
           AttemptScratch.delete(scratch);
           return null;
         }, false));
   }
 
+  /** What the upload read of the file; a file stored before that is probed now. */
+  private static MediaInfo mediaInfo(Asset asset, Path media) throws Exception {
+    if (asset.media() != null) {
+      return MediaInfo.fromJson(asset.media());
+    }
+    try {
+      return new MediaProbe(PROBE_TIMEOUT).probe(media.toString());
+    } catch (MediaProbe.UnreadableMediaException unreadable) {
+      throw new JobFailedException(ErrorCode.CORRUPT_MEDIA, unreadable.getMessage());
+    }
+  }
+
+  /** Puts the files in S3 under the job's id; the files object of the renders row. */
+  private Future<JsonObject> store(Job job, List<MediaRenderer.Output> outputs) {
+    JsonObject files = new JsonObject();
+    Future<Void> stored = Future.succeededFuture();
+    for (MediaRenderer.Output output : outputs) {
+      String key = ObjectKeys.of(job.projectId(), ObjectKeys.Folder.RENDERS, job.id(), output.name());
+      stored = stored.compose(ignored -> workers.executeBlocking(() -> Files.size(output.path()), false)
+          .compose(size -> storage.putFile(key, output.path(), output.contentType()).map(size))
+          .map(size -> {
+            files.put(output.name(), new JsonObject().put("key", key).put("contentType", output.contentType())
+                .put("sizeBytes", size));
+            return null;
+          }));
+    }
+    return stored.map(files);
+  }
+
   @Override
   public Future<Void> close() {
+    watchdog.shutdownNow();
     return workers.close();
   }
 }

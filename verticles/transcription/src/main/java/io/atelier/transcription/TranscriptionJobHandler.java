@@ -13,8 +13,8 @@ import io.atelier.jobs.JobFailedException;
 import io.atelier.jobs.JobHandler;
 import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
-import io.atelier.transcripts.SubtitleWriter;
 import io.atelier.transcripts.TranscriptDocuments;
+import io.atelier.transcripts.TranscriptFormat;
 import io.atelier.yjs.YjsUpdates;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -23,19 +23,13 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * A transcription job: fetch the asset from S3, decode and recognise it, store JSON/SRT/VTT/TXT renderings in S3
  * under the job's id, and hand back the transcript row to commit with the job's success.
  */
 final class TranscriptionJobHandler implements JobHandler {
-
-  private static final Map<String, String> CONTENT_TYPES = Map.of(
-      "json", "application/json",
-      "srt", "application/x-subrip; charset=utf-8",
-      "vtt", "text/vtt; charset=utf-8",
-      "txt", "text/plain; charset=utf-8");
 
   private final AssetRepository assets;
   private final ObjectStorage storage;
@@ -80,18 +74,15 @@ final class TranscriptionJobHandler implements JobHandler {
     JsonArray words = new JsonArray();
     speech.words().forEach(w -> words.add(w.toJson()));
     JsonObject files = new JsonObject();
-    CONTENT_TYPES.keySet().forEach(format -> files.put(format,
-        ObjectKeys.of(job.projectId(), ObjectKeys.Folder.TRANSCRIPTS, job.id(), "transcript." + format)));
+    for (TranscriptFormat format : TranscriptFormat.values()) {
+      files.put(format.extension(), ObjectKeys.of(job.projectId(), ObjectKeys.Folder.TRANSCRIPTS, job.id(),
+          "transcript." + format.extension()));
+    }
     Transcript transcript = new Transcript(job.id(), job.projectId(), asset.id(), VoskSpeechEngine.NAME, "en",
         speech.durationSeconds(), speech.text(), words, files);
-    Map<String, String> renderings = Map.of(
-        "json", transcript.toApiJson().encodePrettily(),
-        "srt", SubtitleWriter.srt(speech.words()),
-        "vtt", SubtitleWriter.vtt(speech.words()),
-        "txt", speech.text() + "\n");
-    return Future.all(renderings.entrySet().stream()
-            .map(e -> storage.putBytes(files.getString(e.getKey()), e.getValue().getBytes(StandardCharsets.UTF_8),
-                CONTENT_TYPES.get(e.getKey())))
+    return Future.all(Arrays.stream(TranscriptFormat.values())
+            .map(format -> storage.putBytes(files.getString(format.extension()),
+                format.render(transcript, false).getBytes(StandardCharsets.UTF_8), format.contentType()))
             .toList())
         // The transcript becomes a collaborative document in the same transaction (kept as edited if the job ran
         // before: seeding an existing document changes nothing).

@@ -29,9 +29,10 @@ final class UploadPipeline {
     for (String name : value.split(",")) {
       JobKind kind = JobKind.fromWireName(name.trim()).filter(k -> k != JobKind.NOOP)
           .orElseThrow(() -> TusException.badRequest("Upload-Metadata's pipeline names '" + name.trim()
-              + "', which is not a job type (transcription, enrichment, render)"));
-      if (kind == JobKind.ENRICHMENT && steps.stream().noneMatch(s -> s.kind() == JobKind.TRANSCRIPTION)) {
-        throw TusException.badRequest("Upload-Metadata's pipeline has enrichment without a transcription before it");
+              + "', which is not a job type (" + JobKind.wireNames().replace(", noop", "") + ")"));
+      if (kind.readsTranscript(new JsonObject()) && steps.stream().noneMatch(s -> s.kind() == JobKind.TRANSCRIPTION)) {
+        throw TusException.badRequest("Upload-Metadata's pipeline has " + kind.wireName() + " without a "
+            + "transcription before it");
       }
       steps.add(new PipelineSubmission.Step(kind, new JsonObject(), kind.defaultMaxAttempts()));
     }

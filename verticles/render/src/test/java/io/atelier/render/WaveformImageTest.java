@@ -2,11 +2,8 @@ package io.atelier.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.atelier.contracts.WaveformSpec;
-import io.atelier.jobs.JobControl;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,18 +12,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Renders real speech with ffmpeg and reads the PNG back pixel by pixel. */
-class WaveformRendererTest {
+class WaveformImageTest {
 
   /** About seven seconds of read speech with short pauses only: the waveform has something to draw everywhere. */
-  private static final Path SPEECH =
-      Path.of("/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav");
+  private static final Path SPEECH = TestMedia.SPEECH;
   private static final int WIDTH = 640;
   private static final int HEIGHT = 120;
   /** Per channel: ffmpeg draws the colour exactly today; this leaves room for rounding, not for another hue. */
   private static final int TOLERANCE = 2;
   private static final int STRIPS = 10;
 
-  private final WaveformRenderer renderer = new WaveformRenderer("ffmpeg");
+  private final WaveformImage renderer = new WaveformImage(TestMedia.ffmpeg());
 
   @TempDir
   Path work;
@@ -36,9 +32,9 @@ class WaveformRendererTest {
     assertThat(SPEECH).as("Debian's pocketsphinx-testdata is installed").isRegularFile();
   }
 
-  private BufferedImage render(String color) throws IOException, InterruptedException {
-    WaveformSpec spec = WaveformSpec.from(new JsonObject().put("width", WIDTH).put("height", HEIGHT).put("color", color));
-    Path png = renderer.render(SPEECH, work.resolve("waveform.png"), spec, JobControl.detached());
+  private BufferedImage render(String color) throws Exception {
+    JsonObject params = new JsonObject().put("width", WIDTH).put("height", HEIGHT).put("color", color);
+    Path png = TestMedia.render(renderer, SPEECH, work.resolve(color.substring(1)), params).get(0).path();
     BufferedImage image = ImageIO.read(png.toFile());
     assertThat(image).as("%s decodes as an image", png).isNotNull();
     return image;
