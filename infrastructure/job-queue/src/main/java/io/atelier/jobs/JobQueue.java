@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,12 @@ public final class JobQueue {
 
   /** How long a cancellation waits for the job's worker to say it is stopping the job. */
   private static final long CANCEL_REQUEST_TIMEOUT_MILLIS = 2_000;
+  /**
+   * How long adding stream entries may take before the jobs are left to the sweeper: the Redis client has no
+   * request timeout of its own, and a reply that never comes must not hold a submission (and the group commit
+   * behind it) for ever.
+   */
+  private static final long PUBLISH_TIMEOUT_MILLIS = 5_000;
 
   private final JobRepository jobs;
   private final Redis redis;
@@ -165,6 +172,7 @@ public final class JobQueue {
       List<Request> adds = new ArrayList<>(inserted.size());
       inserted.forEach(job -> adds.add(add(new QueuedJob(job.id(), job.projectId(), job.kind()))));
       return redis.batch(adds)
+          .timeout(PUBLISH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
           .<List<Job>>map(inserted)
           // The jobs are committed: lost stream entries delay them, they do not lose them (the sweeper re-publishes).
           .recover(e -> {
@@ -245,7 +253,7 @@ public final class JobQueue {
   }
 
   Future<Void> publish(QueuedJob queued) {
-    return redis.send(add(queued)).mapEmpty();
+    return redis.send(add(queued)).timeout(PUBLISH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   private static Request add(QueuedJob queued) {
