@@ -1,6 +1,7 @@
 package io.atelier.contracts.render;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * A {@code render} job's params: the waveform image it draws, {@code width} and {@code height} in pixels and a {@code color}
@@ -10,9 +11,11 @@ import io.vertx.core.json.JsonObject;
 public record WaveformSpec(int width, int height, String color) {
 
   public static final WaveformSpec DEFAULT = new WaveformSpec(1200, 240, "#3b82f6");
+  public static final List<String> PARAMS = List.of("width", "height", "color");
 
   /** Reads the params; fails with {@link InvalidParamException} naming the first bad one. */
   public static WaveformSpec from(JsonObject params) {
+    ParamRules.onlyKnown(params, "render", PARAMS);
     return new WaveformSpec(ParamRules.integer(params, "width", DEFAULT.width(), 64, 4096),
         ParamRules.integer(params, "height", DEFAULT.height(), 32, 2048),
         ParamRules.color(params, "color", DEFAULT.color()));

@@ -3,6 +3,7 @@ package io.atelier.render;
 import io.atelier.contracts.ErrorCode;
 import io.atelier.jobs.JobControl;
 import io.atelier.jobs.JobFailedException;
+import io.vertx.core.json.JsonArray;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,6 +35,8 @@ final class Ffmpeg {
   private static final int ERROR_LINES = 8;
   private static final int ERROR_CHARS = 1_500;
   private static final long WATCH_MILLIS = 100;
+  /** The command lines run in an attempt's folder, one JSON array a line. */
+  static final String COMMANDS = "commands.jsonl";
 
   /** Reads what ffmpeg writes to its standard output (a {@code pipe:1} output) until it ends. */
   @FunctionalInterface
@@ -69,6 +73,9 @@ final class Ffmpeg {
            OutputReader reader) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(executable, "-nostdin", "-hide_banner", "-loglevel", "error"));
     command.addAll(arguments);
+    // What ran is written down with the run's files (removed with them unless render.keepWorkFolders is set).
+    Files.writeString(scratch.resolve(COMMANDS), new JsonArray(new ArrayList<Object>(command)).encode() + "\n",
+        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     Path errors = Files.createTempFile(scratch, "ffmpeg-", ".log");
     Duration timeout = timeouts.forInput(inputSeconds);
     Process process = new ProcessBuilder(command)

@@ -32,11 +32,6 @@ interface MediaRenderer {
     MediaInfo.Stream video() {
       return info.streams().stream().filter(s -> s.type().equals("video")).findFirst().orElse(null);
     }
-
-    /** The same input with other params, for a kind that makes another kind's files too. */
-    Input withParams(JsonObject other) {
-      return new Input(media, info, scratch, other, filename, transcript, enrichment);
-    }
   }
 
   /** One file made: its name in the render (and in its download path), where it is, its content type. */

@@ -8,9 +8,12 @@ import java.time.Duration;
  *
  * @param concurrency render jobs (so ffmpeg processes) run at once, whatever their kinds
  * @param workDirectory where downloaded media and rendered files live while a job runs
+ * @param keepWorkFolders leave each attempt's folder (its input, its files, the ffmpeg command lines it ran in
+ *     {@code commands.jsonl}) instead of removing it: for finding out what ffmpeg was given, and for bench/render,
+ *     which runs the same command lines bare; never in production, where the folders would fill the disk
  */
 public record RenderConfig(int concurrency, Duration lease, String ffmpegPath, String workDirectory,
-                           Timeouts timeouts) {
+                           Timeouts timeouts, boolean keepWorkFolders) {
 
   /**
    * How long one ffmpeg run may take before it is killed as hung: {@code minimum} plus {@code perInputSecond} for
@@ -56,6 +59,7 @@ public record RenderConfig(int concurrency, Duration lease, String ffmpegPath, S
         section.getString("ffmpegPath", "ffmpeg"),
         section.getString("workDirectory", System.getProperty("java.io.tmpdir") + "/atelier-render"),
         new Timeouts(Duration.ofMillis(Math.round(section.getDouble("timeoutSeconds", 60.0) * 1000)),
-            section.getDouble("timeoutPerInputSecond", 10.0)));
+            section.getDouble("timeoutPerInputSecond", 10.0)),
+        section.getBoolean("keepWorkFolders", false));
   }
 }

@@ -61,6 +61,6 @@ public final class RenderHandlerFactory implements JobHandlerFactory {
     RenderInputs inputs = new RenderInputs(resources.vertx(), new PipelineRepository(pool),
         new TranscriptRepository(pool), new DocumentRepository(pool), new EnrichmentRepository(pool));
     return Future.succeededFuture(new RenderJobHandler(new AssetRepository(pool), inputs, resources.storage(),
-        renderers, workers, watchdog, Path.of(config.workDirectory())));
+        renderers, workers, watchdog, Path.of(config.workDirectory()), config.keepWorkFolders()));
   }
 }

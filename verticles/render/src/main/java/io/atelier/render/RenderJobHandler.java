@@ -41,10 +41,11 @@ final class RenderJobHandler implements JobHandler {
   private final WorkerExecutor workers;
   private final ExecutorService watchdog;
   private final Path workDirectory;
+  private final boolean keepWorkFolders;
 
   RenderJobHandler(AssetRepository assets, RenderInputs inputs, ObjectStorage storage,
                    Map<JobKind, MediaRenderer> renderers, WorkerExecutor workers, ExecutorService watchdog,
-                   Path workDirectory) {
+                   Path workDirectory, boolean keepWorkFolders) {
     this.assets = assets;
     this.inputs = inputs;
     this.storage = storage;
@@ -52,6 +53,7 @@ final class RenderJobHandler implements JobHandler {
     this.workers = workers;
     this.watchdog = watchdog;
     this.workDirectory = workDirectory;
+    this.keepWorkFolders = keepWorkFolders;
   }
 
   @Override
@@ -85,7 +87,7 @@ final class RenderJobHandler implements JobHandler {
               RenderRepository.Render render = new RenderRepository.Render(job.id(), job.projectId(), asset.id(), files);
               return (ResultWriter) tx -> RenderRepository.upsert(tx, render);
             })))
-        .eventually(() -> workers.executeBlocking(() -> {
+        .eventually(() -> keepWorkFolders ? Future.succeededFuture() : workers.executeBlocking(() -> {
           AttemptScratch.delete(scratch);
           return null;
         }, false));

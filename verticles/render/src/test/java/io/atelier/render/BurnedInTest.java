@@ -148,6 +148,28 @@ class BurnedInTest {
     assertThat(yellow).as("yellow text pixels").isTrue();
   }
 
+  @Test
+  void audioWithCoverArtShowsItFittedAndCentred() throws Exception {
+    Path cover = TestMedia.generate(media.resolve("cover.png"), List.of("color=c=#e01010:s=300x300:d=1"),
+        "-frames:v", "1");
+    Path mp3 = media.resolve("with-cover.mp3");
+    TestMedia.run("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", tone.toString(), "-i", cover.toString(),
+        "-map", "0:a", "-map", "1:v", "-c:a", "libmp3lame", "-c:v", "png", "-disposition:v", "attached_pic",
+        "-id3v2_version", "3", mp3.toString());
+
+    Path out = render(new SubtitledVideo(TestMedia.ffmpeg()), mp3, new JsonObject().put("background", "#000000"))
+        .path();
+    assertVideo(out, 1920, 1080);
+    BufferedImage plain = frame(out, 3.4);
+    int centre = plain.getRGB(960, 540);
+    assertThat(centre >> 16 & 0xff).as("red of the cover in the middle").isGreaterThan(180);
+    assertThat(centre >> 8 & 0xff).isLessThan(60);
+    // A square picture in a landscape frame: fitted to the height, the sides padded with the background.
+    int side = plain.getRGB(200, 540);
+    assertThat(List.of(side >> 16 & 0xff, side >> 8 & 0xff, side & 0xff)).allSatisfy(c -> assertThat(c).isLessThan(30));
+    assertThat(plain.getRGB(960 - 520, 540) >> 16 & 0xff).as("the cover spans the height").isGreaterThan(180);
+  }
+
   @ParameterizedTest(name = "{0} at {1}x{2}")
   @CsvSource({"waveform, 1080, 1080", "spectrum, 1920, 1080", "waveform, 1080, 1920"})
   void audiogramsMoveWithTheSoundAndCarryTheSubtitles(String visual, int width, int height) throws Exception {
