@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A job of any render kind: fetch the asset from S3 into the attempt's scratch folder, let the kind's
@@ -32,6 +34,7 @@ import java.util.concurrent.ExecutorService;
  */
 final class RenderJobHandler implements JobHandler {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RenderJobHandler.class);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
 
   private final AssetRepository assets;
@@ -64,6 +67,7 @@ final class RenderJobHandler implements JobHandler {
           + job.kind().wireName() + " jobs"));
     }
     Path scratch = AttemptScratch.of(workDirectory, job);
+    long[] marks = {System.nanoTime(), 0, 0};
     return assets.find(job.projectId(), job.assetId())
         .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new JobFailedException(ErrorCode.NOT_FOUND, "asset " + job.assetId() + " no longer exists"))))
@@ -74,6 +78,7 @@ final class RenderJobHandler implements JobHandler {
                 ? new JobFailedException(ErrorCode.NOT_FOUND, "the file of asset " + asset.id() + " is missing from storage")
                 : e))
             .compose(media -> workers.executeBlocking(() -> {
+              marks[1] = System.nanoTime();
               MediaRenderer.Input input = new MediaRenderer.Input(media, mediaInfo(asset, media), scratch,
                   job.params(), asset.filename(), uses.transcript(), uses.enrichment());
               try {
@@ -82,8 +87,15 @@ final class RenderJobHandler implements JobHandler {
                 throw new JobFailedException(ErrorCode.INVALID_INPUT, invalid.getMessage());
               }
             }, false))
-            .compose(outputs -> store(job, outputs))
+            .compose(outputs -> {
+              marks[2] = System.nanoTime();
+              return store(job, outputs);
+            })
             .map(files -> {
+              // Where a render's time goes: what the mesh adds (fetching, storing) beside what ffmpeg takes.
+              LOG.info("job={} kind={} fetched its input in {} ms, rendered in {} ms, stored {} files in {} ms",
+                  job.id(), job.kind().wireName(), (marks[1] - marks[0]) / 1_000_000,
+                  (marks[2] - marks[1]) / 1_000_000, files.size(), (System.nanoTime() - marks[2]) / 1_000_000);
               RenderRepository.Render render = new RenderRepository.Render(job.id(), job.projectId(), asset.id(), files);
               return (ResultWriter) tx -> RenderRepository.upsert(tx, render);
             })))
