@@ -26,11 +26,13 @@ public record ExportKitSpec(List<Preset> transcodes, UUID transcriptJobId, UUID 
       presets.add(Preset.MP3);
     } else if (value instanceof JsonArray names) {
       for (int i = 0; i < names.size(); i++) {
-        Preset preset = ParamRules.choice(new JsonObject().put("transcodes[" + i + "]", names.getValue(i)),
-            "transcodes[" + i + "]", null, Preset.values(), Preset::wireName);
-        if (preset == null || presets.contains(preset)) {
-          throw new InvalidParamException("transcodes[" + i + "]", preset == null ? "must be a preset name"
-              : "repeats " + preset.wireName());
+        String field = "transcodes[" + i + "]";
+        // A null entry is no preset either: the default is for an absent list, not for a gap in one.
+        Object name = names.getValue(i) == null ? "" : names.getValue(i);
+        Preset preset = ParamRules.choice(new JsonObject().put(field, name), field, null, Preset.values(),
+            Preset::wireName);
+        if (presets.contains(preset)) {
+          throw new InvalidParamException(field, "repeats " + preset.wireName());
         }
         presets.add(preset);
       }

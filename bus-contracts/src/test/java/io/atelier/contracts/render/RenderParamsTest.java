@@ -64,7 +64,8 @@ class RenderParamsTest {
       "audiogram       | {\"fontSize\":500}                    | fontSize        | must be a whole number from 12 to 200",
       "export-kit      | {\"transcodes\":\"mp3\"}              | transcodes      | must be a list of preset names",
       "export-kit      | {\"transcodes\":[\"mp3\",\"ogg\"]}    | transcodes[1]   | must be one of mp3, opus, aac, wav, mp4, webm",
-      "export-kit      | {\"transcodes\":[\"mp3\",\"mp3\"]}    | transcodes[1]   | repeats mp3"})
+      "export-kit      | {\"transcodes\":[\"mp3\",\"mp3\"]}    | transcodes[1]   | repeats mp3",
+      "export-kit      | {\"transcodes\":[null]}             | transcodes[0]   | must be one of mp3, opus, aac, wav, mp4, webm"})
   void aBadParamIsRefusedNamingIt(String kind, String params, String field, String rule) {
     JobKind jobKind = JobKind.fromWireName(kind).orElseThrow();
     assertThatThrownBy(() -> RenderParams.check(jobKind, new JsonObject(params)))

@@ -4,6 +4,7 @@ import io.atelier.contracts.JobKind;
 import io.atelier.jobs.PipelineSubmission;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,8 +30,10 @@ final class UploadPipeline {
     for (String name : value.split(",")) {
       JobKind kind = JobKind.fromWireName(name.trim()).filter(k -> k != JobKind.NOOP)
           .orElseThrow(() -> TusException.badRequest("Upload-Metadata's pipeline names '" + name.trim()
-              + "', which is not a job type (" + JobKind.wireNames().replace(", noop", "") + ")"));
-      if (kind.readsTranscript(new JsonObject()) && steps.stream().noneMatch(s -> s.kind() == JobKind.TRANSCRIPTION)) {
+              + "', which is not a job type (" + String.join(", ", Arrays.stream(JobKind.values())
+                  .filter(k -> k != JobKind.NOOP).map(JobKind::wireName).toList()) + ")"));
+      if (kind.readsTranscript(new JsonObject())
+          && steps.stream().noneMatch(s -> s.kind() == JobKind.TRANSCRIPTION)) {
         throw TusException.badRequest("Upload-Metadata's pipeline has " + kind.wireName() + " without a "
             + "transcription before it");
       }
