@@ -25,7 +25,7 @@ final class Audiogram implements MediaRenderer {
   @Override
   public List<Output> render(Input input, JobControl control) throws IOException, InterruptedException {
     AudiogramSpec spec = AudiogramSpec.from(input.params());
-    WaveformImage.requireAudio(input);
+    MediaRenderer.requireAudio(input);
     int width = spec.size().width();
     int height = spec.size().height();
     // The visual spans the width, a third of the height, even-sized for 4:2:0.
@@ -51,6 +51,6 @@ final class Audiogram implements MediaRenderer {
     args.addAll(Transcode.codecs(Preset.MP4));
     args.addAll(List.of("-y", target.toString()));
     ffmpeg.run(args, input.seconds(), control, input.scratch(), "draw an audiogram");
-    return List.of(new Output(FILE, WaveformImage.produced(target), Preset.MP4.contentType()));
+    return List.of(new Output(FILE, MediaRenderer.produced(target), Preset.MP4.contentType()));
   }
 }

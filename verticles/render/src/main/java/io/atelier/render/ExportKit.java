@@ -9,11 +9,11 @@ import io.atelier.transcripts.TranscriptFormat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -155,35 +156,20 @@ final class ExportKit implements MediaRenderer {
   }
 
   static String sha256(Path file) throws IOException {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      try (InputStream in = Files.newInputStream(file)) {
-        in.transferTo(new OutputStream() {
-          @Override
-          public void write(int b) {
-            digest.update((byte) b);
-          }
-
-          @Override
-          public void write(byte[] bytes, int offset, int length) {
-            digest.update(bytes, offset, length);
-          }
-        });
-      }
-      return HexFormat.of().formatHex(digest.digest());
+    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file),
+        MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no SHA-256", e);
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
     }
   }
 
   private static long crc32(Path file) throws IOException {
-    CRC32 crc = new CRC32();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-        crc.update(buffer, 0, n);
-      }
+    try (CheckedInputStream in = new CheckedInputStream(Files.newInputStream(file), new CRC32())) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return in.getChecksum().getValue();
     }
-    return crc.getValue();
   }
+
 }

@@ -1,11 +1,14 @@
 package io.atelier.render;
 
+import io.atelier.contracts.ErrorCode;
 import io.atelier.database.EnrichmentRepository;
 import io.atelier.database.Transcript;
 import io.atelier.media.MediaInfo;
 import io.atelier.jobs.JobControl;
+import io.atelier.jobs.JobFailedException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -43,4 +46,20 @@ interface MediaRenderer {
    * a {@link io.atelier.jobs.JobFailedException} for input it cannot use.
    */
   List<Output> render(Input input, JobControl control) throws IOException, InterruptedException;
+
+  /** Fails the job (for good) when the asset has no audio to work on. */
+  static void requireAudio(Input input) {
+    if (!input.info().hasAudio()) {
+      throw new JobFailedException(ErrorCode.INVALID_INPUT, "the asset has no audio stream to draw");
+    }
+  }
+
+  /** The file ffmpeg said it wrote; a missing or empty one is ffmpeg's failure, not a render. */
+  static Path produced(Path file) throws IOException {
+    if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+      throw new JobFailedException(ErrorCode.CORRUPT_MEDIA, "ffmpeg ended without writing " + file.getFileName()
+          + ": the input holds nothing it could render");
+    }
+    return file;
+  }
 }

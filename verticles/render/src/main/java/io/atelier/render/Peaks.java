@@ -37,7 +37,7 @@ final class Peaks implements MediaRenderer {
   @Override
   public List<Output> render(Input input, JobControl control) throws IOException, InterruptedException {
     PeaksSpec spec = PeaksSpec.from(input.params());
-    WaveformImage.requireAudio(input);
+    MediaRenderer.requireAudio(input);
     WaveformPeaks[] peaks = new WaveformPeaks[1];
     ffmpeg.run(List.of("-i", input.media().toString(), "-map", "0:a:0", "-c:a", "pcm_s16le", "-fflags", "+bitexact",
         "-f", "wav", "pipe:1"), input.seconds(), control, input.scratch(), "decode the audio for its peaks",

@@ -62,7 +62,7 @@ final class SubtitledVideo implements MediaRenderer {
     args.addAll(Transcode.codecs(Preset.MP4));
     args.addAll(List.of("-y", target.toString()));
     ffmpeg.run(args, input.seconds(), control, input.scratch(), "burn subtitles into a video");
-    return List.of(new Output(FILE, WaveformImage.produced(target), Preset.MP4.contentType()));
+    return List.of(new Output(FILE, MediaRenderer.produced(target), Preset.MP4.contentType()));
   }
 
   static boolean hasCoverArt(MediaInfo info) {

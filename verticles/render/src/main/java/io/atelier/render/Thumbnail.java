@@ -47,7 +47,7 @@ final class Thumbnail implements MediaRenderer {
           "-map", "0:v:0", "-vf", (spec.time() == null ? "thumbnail=" + CANDIDATE_FRAMES + "," : "")
               + fitWithin(spec.width(), spec.height())));
     } else {
-      WaveformImage.requireAudio(input);
+      MediaRenderer.requireAudio(input);
       String size = spec.width() + "x" + spec.height();
       args.addAll(List.of("-i", input.media().toString(), "-filter_complex",
           WaveformImage.filter(spec.width(), spec.height(), spec.color()) + "[wave];color=c=" + spec.background()
@@ -57,7 +57,7 @@ final class Thumbnail implements MediaRenderer {
     args.addAll(List.of("-frames:v", "1", "-update", "1", "-y", target.toString()));
     ffmpeg.run(args, video ? Math.min(input.seconds(), CANDIDATE_FRAMES / 25.0) : input.seconds(), control,
         input.scratch(), "make a thumbnail");
-    return List.of(new Output(name, WaveformImage.produced(target), format.contentType()));
+    return List.of(new Output(name, MediaRenderer.produced(target), format.contentType()));
   }
 
   /** Scales to fit within the box keeping the aspect ratio (square pixels first), never enlarging. */

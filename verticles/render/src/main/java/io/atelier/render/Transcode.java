@@ -58,7 +58,7 @@ final class Transcode implements MediaRenderer {
     args.addAll(codecs(preset));
     args.addAll(List.of("-map_metadata", "0", "-y", target.toString()));
     ffmpeg.run(args, input.seconds(), control, input.scratch(), "transcode to " + preset.wireName());
-    return List.of(new Output(name, WaveformImage.produced(target), preset.contentType()));
+    return List.of(new Output(name, MediaRenderer.produced(target), preset.contentType()));
   }
 
   /** Each preset's codecs and settings: common, widely playable choices. */

@@ -1,11 +1,8 @@
 package io.atelier.render;
 
-import io.atelier.contracts.ErrorCode;
 import io.atelier.contracts.render.WaveformSpec;
 import io.atelier.jobs.JobControl;
-import io.atelier.jobs.JobFailedException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,31 +20,16 @@ final class WaveformImage implements MediaRenderer {
   @Override
   public List<Output> render(Input input, JobControl control) throws IOException, InterruptedException {
     WaveformSpec spec = WaveformSpec.from(input.params());
-    requireAudio(input);
+    MediaRenderer.requireAudio(input);
     Path target = input.scratch().resolve(FILE);
     ffmpeg.run(List.of("-i", input.media().toString(), "-filter_complex", filter(spec.width(), spec.height(),
         spec.color()), "-frames:v", "1", "-update", "1", "-y", target.toString()), input.seconds(), control,
         input.scratch(), "draw a waveform");
-    return List.of(new Output(FILE, produced(target), "image/png"));
+    return List.of(new Output(FILE, MediaRenderer.produced(target), "image/png"));
   }
 
   /** The ffmpeg filter drawing the whole file's first audio stream as one image. */
   static String filter(int width, int height, String color) {
     return "[0:a:0]aformat=channel_layouts=mono,showwavespic=s=" + width + "x" + height + ":colors=" + color;
-  }
-
-  static void requireAudio(Input input) {
-    if (!input.info().hasAudio()) {
-      throw new JobFailedException(ErrorCode.INVALID_INPUT, "the asset has no audio stream to draw");
-    }
-  }
-
-  /** The file ffmpeg said it wrote; a missing or empty one is ffmpeg's failure, not a render. */
-  static Path produced(Path file) throws IOException {
-    if (!Files.isRegularFile(file) || Files.size(file) == 0) {
-      throw new JobFailedException(ErrorCode.CORRUPT_MEDIA, "ffmpeg ended without writing " + file.getFileName()
-          + ": the input holds nothing it could render");
-    }
-    return file;
   }
 }
