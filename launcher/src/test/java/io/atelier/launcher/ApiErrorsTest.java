@@ -204,7 +204,7 @@ class ApiErrorsTest {
 
   @Test
   void aJobBodyOverTheSizeLimitIsRejected() {
-    String huge = "{\"type\":\"transcription\",\"assetId\":\"" + assetOfA + "\",\"params\":{\"pad\":\""
+    String huge = "{\"type\":\"transcription\",\"assetId\":\"" + assetOfA + "\",\"params\":{\"prompt\":\""
         + "x".repeat(100_000) + "\"}}";
     assertProblem(sendRaw(huge, "application/json"), 413);
   }

@@ -34,11 +34,11 @@ class IdempotencyTest {
   void aRepeatedRequestReturnsTheOriginalJob() {
     String key = "order-" + UUID.randomUUID();
     long before = jobs();
-    HttpResponse<Buffer> first = submit(key, "{\"type\":\"transcription\",\"assetId\":\"" + asset + "\",\"params\":{\"a\":1,\"b\":2}}");
+    HttpResponse<Buffer> first = submit(key, "{\"type\":\"transcription\",\"assetId\":\"" + asset + "\",\"params\":{\"language\":\"en\",\"prompt\":\"b\"}}");
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(202);
     assertThat(first.getHeader("Idempotent-Replayed")).isNull();
     // The same request written differently (key order, spacing) is still the same request.
-    HttpResponse<Buffer> again = submit(key, "{ \"params\": {\"b\": 2, \"a\": 1}, \"assetId\": \"" + asset + "\", \"type\": \"transcription\" }");
+    HttpResponse<Buffer> again = submit(key, "{ \"params\": {\"prompt\": \"b\", \"language\": \"en\"}, \"assetId\": \"" + asset + "\", \"type\": \"transcription\" }");
     assertThat(again.statusCode()).isEqualTo(202);
     assertThat(again.getHeader("Idempotent-Replayed")).isEqualTo("true");
     assertThat(again.getHeader("Location")).isEqualTo(first.getHeader("Location"));

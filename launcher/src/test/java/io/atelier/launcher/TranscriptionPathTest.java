@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.JobEvent;
 import io.atelier.contracts.JobState;
+import io.atelier.transcripts.WordErrorRate;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;

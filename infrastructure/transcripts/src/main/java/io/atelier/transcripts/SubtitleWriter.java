@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Groups timed words into subtitle cues and writes them as SubRip (SRT) or WebVTT. A cue ends at a pause, when it
- * would exceed two lines of {@value #MAX_LINE} characters, or after {@value #MAX_CUE_SECONDS} seconds.
+ * Groups timed words into subtitle cues and writes them as SubRip (SRT) or WebVTT. A cue ends with its segment (which
+ * ends at a pause), when it would exceed two lines of {@value #MAX_LINE} characters, or after
+ * {@value #MAX_CUE_SECONDS} seconds.
  */
 public final class SubtitleWriter {
 
   static final int MAX_LINE = 42;
   static final double MAX_CUE_SECONDS = 7.0;
-  static final double PAUSE_SECONDS = 1.0;
 
   /** One subtitle: shown from {@code start} to {@code end} seconds, one or two lines. */
   public record Cue(double start, double end, List<String> lines) {
@@ -21,8 +21,19 @@ public final class SubtitleWriter {
   private SubtitleWriter() {
   }
 
-  /** The words grouped into cues, as every subtitle format the mesh writes shows them. */
+  /**
+   * The words grouped into cues, as every subtitle format the mesh writes shows them: each of the transcript's
+   * {@link TranscriptSegments segments} is cut into cues of its own.
+   */
   public static List<Cue> cues(List<TimedWord> words) {
+    List<Cue> cues = new ArrayList<>();
+    for (TranscriptSegments.Segment segment : TranscriptSegments.of(words)) {
+      cues.addAll(cuesOf(segment.words()));
+    }
+    return cues;
+  }
+
+  private static List<Cue> cuesOf(List<TimedWord> words) {
     List<Cue> cues = new ArrayList<>();
     List<TimedWord> current = new ArrayList<>();
     for (TimedWord word : words) {
@@ -39,11 +50,7 @@ public final class SubtitleWriter {
   }
 
   private static boolean mustBreakBefore(List<TimedWord> cue, TimedWord next) {
-    TimedWord last = cue.get(cue.size() - 1);
     // Compared in whole milliseconds: timings are millisecond values, and 1.001 - 0.001 is not 1.0 in binary.
-    if (millis(next.start()) - millis(last.end()) >= millis(PAUSE_SECONDS)) {
-      return true;
-    }
     if (millis(next.end()) - millis(cue.get(0).start()) > millis(MAX_CUE_SECONDS)) {
       return true;
     }

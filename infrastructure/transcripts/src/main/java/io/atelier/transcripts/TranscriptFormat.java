@@ -1,6 +1,8 @@
 package io.atelier.transcripts;
 
 import io.atelier.database.Transcript;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,11 +34,24 @@ public enum TranscriptFormat {
   /** The transcript in this form; {@code edited} says whether it is as people have edited it. */
   public String render(Transcript transcript, boolean edited) {
     return switch (this) {
-      case JSON -> transcript.toApiJson().put("edited", edited).encodePrettily();
+      case JSON -> apiJson(transcript, edited).encodePrettily();
       case SRT -> SubtitleWriter.srt(words(transcript));
       case VTT -> SubtitleWriter.vtt(words(transcript));
       case TXT -> transcript.text() + "\n";
     };
+  }
+
+  /**
+   * The transcript as the API shows it: its words, and its segments ({@code [{id, start, end, text, words}]}, where
+   * {@code words} counts the segment's words, which follow each other in {@code words}).
+   */
+  public static JsonObject apiJson(Transcript transcript, boolean edited) {
+    JsonArray segments = new JsonArray();
+    for (TranscriptSegments.Segment segment : TranscriptSegments.of(words(transcript))) {
+      segments.add(new JsonObject().put("id", segment.id()).put("start", segment.start())
+          .put("end", segment.end()).put("text", segment.text()).put("words", segment.words().size()));
+    }
+    return transcript.toApiJson().put("segments", segments).put("edited", edited);
   }
 
   public static Optional<TranscriptFormat> fromExtension(String extension) {

@@ -204,6 +204,12 @@ class SubtitleWriterTest {
   private static void checkCues(List<TimedWord> words, List<Cue> cues, String why) {
     int next = 0;
     List<TimedWord> previous = null;
+    java.util.Set<Integer> segmentStarts = new java.util.HashSet<>();
+    int index = 0;
+    for (TranscriptSegments.Segment segment : TranscriptSegments.of(words)) {
+      segmentStarts.add(index);
+      index += segment.words().size();
+    }
     for (Cue cue : cues) {
       assertThat(cue.lines()).as(why).hasSizeBetween(1, 2);
       for (String line : cue.lines()) {
@@ -233,7 +239,8 @@ class SubtitleWriterTest {
         assertThat(lastBefore.end()).as(why + ": cues overlap").isLessThanOrEqualTo(first.start());
         List<String> joined = new ArrayList<>(previous.stream().map(TimedWord::word).toList());
         joined.add(first.word());
-        boolean broken = ms(first.start()) - ms(lastBefore.end()) >= ms(SubtitleWriter.PAUSE_SECONDS)
+        boolean broken = ms(first.start()) - ms(lastBefore.end()) >= ms(TranscriptSegments.PAUSE_SECONDS)
+            || segmentStarts.contains(next - tokens.size())
             || ms(first.end()) - ms(previous.get(0).start()) > ms(SubtitleWriter.MAX_CUE_SECONDS)
             || !fitsOnTwoLines(joined);
         assertThat(broken).as(why + ": cue broken before '" + first.word() + "' without a reason").isTrue();

@@ -3,6 +3,7 @@ package io.atelier.edge;
 import io.atelier.contracts.JobKind;
 import io.atelier.contracts.render.InvalidParamException;
 import io.atelier.contracts.render.RenderParams;
+import io.atelier.contracts.transcription.TranscriptionSpec;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -46,12 +47,16 @@ record JobSpec(JobKind kind, JsonObject params, int maxAttempts) {
   }
 
   /**
-   * The params of the kinds whose params have rules (the render kinds') are checked now, so that a bad one is refused
+   * The params of the kinds whose params have rules (transcription's and the render kinds') are checked now, so that a bad one is refused
    * naming it instead of failing the job later.
    */
   private static void checkParams(JobKind kind, JsonObject params, String field) {
     try {
-      RenderParams.check(kind, params);
+      if (kind == JobKind.TRANSCRIPTION) {
+        TranscriptionSpec.from(params);
+      } else {
+        RenderParams.check(kind, params);
+      }
     } catch (InvalidParamException invalid) {
       throw Problem.invalidField(field + "." + invalid.field(), field + "." + invalid.field() + " " + invalid.rule());
     }

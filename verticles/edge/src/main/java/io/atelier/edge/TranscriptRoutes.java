@@ -61,7 +61,7 @@ final class TranscriptRoutes {
         .compose(recognised -> TranscriptDocuments.edited(vertx, documents, yjs, recognised).compose(transcript -> {
           boolean edited = transcript != recognised;
           if (format == null) {
-            ctx.json(transcript.toApiJson().put("edited", edited));
+            ctx.json(TranscriptFormat.apiJson(transcript, edited));
             return Future.succeededFuture();
           }
           return edited ? respondRendered(ctx, transcript, format) : respondFile(ctx, transcript, format);

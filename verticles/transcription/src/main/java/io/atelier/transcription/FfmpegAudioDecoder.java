@@ -26,26 +26,6 @@ final class FfmpegAudioDecoder {
     this.ffmpeg = ffmpeg;
   }
 
-  /** The media's duration from ffprobe (next to ffmpeg), or empty if it cannot tell. Blocking. */
-  java.util.Optional<Double> probeDurationSeconds(Path media) throws IOException, InterruptedException {
-    Path ffmpegPath = Path.of(ffmpeg);
-    String ffprobe = ffmpegPath.getParent() == null ? "ffprobe" : ffmpegPath.resolveSibling("ffprobe").toString();
-    Process process = new ProcessBuilder(ffprobe, "-v", "error", "-show_entries", "format=duration", "-of",
-        "default=noprint_wrappers=1:nokey=1", media.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      return java.util.Optional.empty();
-    }
-    try {
-      return process.exitValue() == 0 ? java.util.Optional.of(Double.parseDouble(out)) : java.util.Optional.empty();
-    } catch (NumberFormatException unknown) {
-      return java.util.Optional.empty();
-    }
-  }
-
   /** Decodes {@code media} into {@code sink}; returns the number of PCM bytes. Blocking. */
   long decode(Path media, Path scratch, PcmSink sink) throws IOException, InterruptedException {
     Path errors = Files.createTempFile(scratch, "ffmpeg-", ".log");

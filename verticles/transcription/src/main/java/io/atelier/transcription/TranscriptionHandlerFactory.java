@@ -9,11 +9,13 @@ import io.atelier.jobs.WorkerResources;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Transcription jobs, run with Vosk in-process: the model is loaded once per worker, off the event loop. */
+/**
+ * Transcription jobs, on the configured engine: Vosk in-process (its model loaded once, off the event loop) or an
+ * OpenAI-compatible server.
+ */
 public final class TranscriptionHandlerFactory implements JobHandlerFactory {
 
   private static final Logger LOG = LoggerFactory.getLogger(TranscriptionHandlerFactory.class);
@@ -32,17 +34,31 @@ public final class TranscriptionHandlerFactory implements JobHandlerFactory {
   @Override
   public Future<JobHandler> create(WorkerResources resources) {
     TranscriptionConfig config = TranscriptionConfig.from(resources.config());
-    // Recognition blocks a thread per job: a pool of its own, one more than the jobs run at once for housekeeping.
-    WorkerExecutor recognisers = resources.vertx().createSharedWorkerExecutor("atelier-transcription",
+    // Decoding and scratch files block a thread each: a pool of their own, beside the recognisers.
+    WorkerExecutor io = resources.vertx().createSharedWorkerExecutor("atelier-transcription-io",
         config.concurrency() + 1);
     FfmpegAudioDecoder decoder = new FfmpegAudioDecoder(config.ffmpegPath());
+    AssetRepository assets = new AssetRepository(resources.pool());
+    if (TranscriptionConfig.OPENAI_COMPATIBLE.equals(config.engine())) {
+      SpeechEngine engine = new OpenAiCompatibleEngine(resources.vertx(), config.remote(), io);
+      LOG.info("transcription engine: {} (model {})", engine, config.remote().model());
+      return Future.succeededFuture(new TranscriptionJobHandler(assets, resources.storage(), engine, decoder, io,
+          config));
+    }
+    // Recognition blocks a thread per chunk: the node's recogniser threads, which whole recordings and the chunks of
+    // long ones share (a shared executor by name: one pool per node, whatever the number of worker instances).
+    WorkerExecutor recognisers = resources.vertx().createSharedWorkerExecutor("atelier-transcription-recognisers",
+        config.concurrency(), 10, java.util.concurrent.TimeUnit.MINUTES);
     long loading = System.nanoTime();
-    return recognisers.executeBlocking(() -> VoskSpeechEngine.load(VoskModelLocator.locate(config), decoder), false)
+    return io.executeBlocking(() -> VoskSpeechEngine.load(VoskModelLocator.locate(config), recognisers), false)
         .<JobHandler>map(engine -> {
-          LOG.info("vosk model loaded in {} ms", (System.nanoTime() - loading) / 1_000_000);
-          return new TranscriptionJobHandler(new AssetRepository(resources.pool()), resources.storage(), engine,
-              recognisers, Path.of(config.workDirectory()));
+          LOG.info("vosk model loaded in {} ms; {} recogniser threads", (System.nanoTime() - loading) / 1_000_000,
+              config.concurrency());
+          return new TranscriptionJobHandler(assets, resources.storage(), engine, decoder, io, config);
         })
-        .onFailure(e -> recognisers.close());
+        .onFailure(e -> {
+          recognisers.close();
+          io.close();
+        });
   }
 }

@@ -24,50 +24,84 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A transcription job: fetch the asset from S3, decode and recognise it, store JSON/SRT/VTT/TXT renderings in S3
- * under the job's id, and hand back the transcript row to commit with the job's success.
+ * A transcription job: fetch the asset from S3, decode it to 16 kHz mono PCM, split a long recording into chunks at
+ * silences and recognise them in parallel, store JSON/SRT/VTT/TXT renderings in S3 under the job's id, and hand back
+ * the transcript row to commit with the job's success.
  */
 final class TranscriptionJobHandler implements JobHandler {
 
   private final AssetRepository assets;
   private final ObjectStorage storage;
-  private final VoskSpeechEngine engine;
-  private final WorkerExecutor recognisers;
-  private final Path workDirectory;
+  private final SpeechEngine engine;
+  private final FfmpegAudioDecoder decoder;
+  private final WorkerExecutor io;
+  private final TranscriptionConfig config;
 
   private static final YjsUpdates YJS = YjsUpdates.java();
+  private static final Logger LOG = LoggerFactory.getLogger(TranscriptionJobHandler.class);
 
-  TranscriptionJobHandler(AssetRepository assets, ObjectStorage storage, VoskSpeechEngine engine,
-                          WorkerExecutor recognisers, Path workDirectory) {
+  /** {@code io} runs the blocking steps that are not recognition: scratch files and decoding. */
+  TranscriptionJobHandler(AssetRepository assets, ObjectStorage storage, SpeechEngine engine,
+                          FfmpegAudioDecoder decoder, WorkerExecutor io, TranscriptionConfig config) {
     this.assets = assets;
     this.storage = storage;
     this.engine = engine;
-    this.recognisers = recognisers;
-    this.workDirectory = workDirectory;
+    this.decoder = decoder;
+    this.io = io;
+    this.config = config;
   }
 
   @Override
   public Future<ResultWriter> run(Job job, JobControl control) {
-    Path scratch = AttemptScratch.of(workDirectory, job);
+    Path scratch = AttemptScratch.of(Path.of(config.workDirectory()), job);
+    TranscriptionRequest request;
+    try {
+      request = TranscriptionRequest.of(job.params());
+    } catch (IllegalArgumentException invalid) {
+      return Future.failedFuture(new JobFailedException(ErrorCode.INVALID_INPUT, invalid.getMessage()));
+    }
     return assets.find(job.projectId(), job.assetId())
         .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new JobFailedException(ErrorCode.NOT_FOUND, "asset " + job.assetId() + " no longer exists"))))
-        .compose(asset -> recognisers.<Path>executeBlocking(() -> Files.createDirectories(scratch), false)
+        .compose(asset -> io.<Path>executeBlocking(() -> Files.createDirectories(scratch), false)
             .compose(dir -> storage.download(asset.storageKey(), dir.resolve("media")))
-            .compose(media -> recognisers.executeBlocking(() -> engine.transcribe(media, scratch, control), false))
+            .compose(media -> io.executeBlocking(() -> decode(media, scratch, control), false))
+            .compose(audio -> {
+              List<SpeechChunks.Chunk> chunks = SpeechChunks.plan(audio, config.splitAboveSeconds(),
+                  config.chunkSeconds(), config.concurrency());
+              if (chunks.size() > 1) {
+                LOG.info("job={} recording of {} s split into {} chunks", job.id(),
+                    String.format(java.util.Locale.ROOT, "%.1f", audio.seconds()), chunks.size());
+              }
+              return ChunkedTranscription.run(engine, audio, chunks, config.concurrency(), request, control)
+                  .map(heard -> new RecognizedSpeech(heard.words(), audio.seconds(),
+                      heard.language() == null ? request.language() : heard.language()));
+            })
             .compose(speech -> store(job, asset, speech)))
-        .eventually(() -> recognisers.executeBlocking(() -> {
+        .eventually(() -> io.executeBlocking(() -> {
           AttemptScratch.delete(scratch);
           return null;
         }, false));
   }
 
+  private PcmAudio decode(Path media, Path scratch, JobControl control) throws Exception {
+    try (PcmAudio.Writer pcm = new PcmAudio.Writer(scratch.resolve("audio.pcm"))) {
+      decoder.decode(media, scratch, (buffer, length) -> {
+        control.throwIfCancelled();
+        pcm.accept(buffer, length);
+      });
+      return pcm.finish();
+    }
+  }
+
   @Override
   public Future<Void> close() {
-    engine.close();
-    return recognisers.close();
+    return engine.close().eventually(io::close);
   }
 
   private Future<ResultWriter> store(Job job, Asset asset, RecognizedSpeech speech) {
@@ -78,7 +112,8 @@ final class TranscriptionJobHandler implements JobHandler {
       files.put(format.extension(), ObjectKeys.of(job.projectId(), ObjectKeys.Folder.TRANSCRIPTS, job.id(),
           "transcript." + format.extension()));
     }
-    Transcript transcript = new Transcript(job.id(), job.projectId(), asset.id(), VoskSpeechEngine.NAME, "en",
+    Transcript transcript = new Transcript(job.id(), job.projectId(), asset.id(), engine.name(),
+        speech.language() == null ? "und" : speech.language(),
         speech.durationSeconds(), speech.text(), words, files);
     return Future.all(Arrays.stream(TranscriptFormat.values())
             .map(format -> storage.putBytes(files.getString(format.extension()),

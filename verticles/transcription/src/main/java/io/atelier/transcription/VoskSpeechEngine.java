@@ -1,86 +1,97 @@
 package io.atelier.transcription;
 
+import io.atelier.contracts.ErrorCode;
 import io.atelier.jobs.JobControl;
+import io.atelier.jobs.JobFailedException;
 import io.atelier.transcripts.TimedWord;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleConsumer;
 import org.vosk.LibVosk;
 import org.vosk.LogLevel;
 import org.vosk.Model;
 import org.vosk.Recognizer;
 
 /**
- * Vosk speech recognition in-process. The model is loaded once and shared (Vosk models are thread-safe); each
- * recording gets a recogniser of its own. Every call blocks: run it on a worker thread.
+ * Vosk speech recognition in-process. The model is loaded once per node and shared (Vosk models are thread-safe);
+ * each chunk gets a recogniser of its own, on one of the node's recogniser threads, which whole recordings and chunks
+ * of long ones share.
  */
-final class VoskSpeechEngine implements AutoCloseable {
+final class VoskSpeechEngine implements SpeechEngine {
 
   static final String NAME = "vosk";
   /** A quarter of a second of 16 kHz 16-bit mono audio. */
   static final int CHUNK_BYTES = FfmpegAudioDecoder.SAMPLE_RATE / 2;
+  /** The one language the model this module carries knows. */
+  static final String LANGUAGE = "en";
 
   private final Model model;
-  private final FfmpegAudioDecoder decoder;
+  private final WorkerExecutor recognisers;
 
-  private VoskSpeechEngine(Model model, FfmpegAudioDecoder decoder) {
+  private VoskSpeechEngine(Model model, WorkerExecutor recognisers) {
     this.model = model;
-    this.decoder = decoder;
+    this.recognisers = recognisers;
   }
 
-  static VoskSpeechEngine load(Path modelFolder, FfmpegAudioDecoder decoder) {
+  /** Loads the model; the engine recognises on {@code recognisers}, and closes them with itself. Blocking. */
+  static VoskSpeechEngine load(Path modelFolder, WorkerExecutor recognisers) {
     LibVosk.setLogLevel(LogLevel.WARNINGS);
     try {
-      return new VoskSpeechEngine(new Model(modelFolder.toString()), decoder);
+      return new VoskSpeechEngine(new Model(modelFolder.toString()), recognisers);
     } catch (IOException e) {
       throw new IllegalStateException("cannot load the Vosk model at " + modelFolder + ": " + e.getMessage(), e);
     }
   }
 
-  /** Recognises the recording; stops (throwing CancellationException, which also ends ffmpeg) once cancelled. */
-  RecognizedSpeech transcribe(Path media, Path scratch, JobControl control)
-      throws IOException, InterruptedException {
-    List<TimedWord> words = new ArrayList<>();
-    try (Recognizer recognizer = new Recognizer(model, FfmpegAudioDecoder.SAMPLE_RATE)) {
-      recognizer.setWords(true);
-      double expectedBytes = decoder.probeDurationSeconds(media).orElse(0.0) * FfmpegAudioDecoder.SAMPLE_RATE * 2;
-      // Vosk's endpointing depends on how audio is chunked: fixed chunks, whatever the pipe delivers, keep pipe
-      // timing out of the result. (Vosk itself may still differ between runs on ambiguous, low-confidence spans.)
-      byte[] chunk = new byte[CHUNK_BYTES];
-      int[] filled = {0};
-      long[] decoded = {0};
-      long pcmBytes = decoder.decode(media, scratch, (buffer, length) -> {
-        control.throwIfCancelled();
-        decoded[0] += length;
-        if (expectedBytes > 0) {
-          control.reportProgress(Math.min(0.99, decoded[0] / expectedBytes), "recognising speech");
-        }
-        int offset = 0;
-        while (offset < length) {
-          int n = Math.min(length - offset, CHUNK_BYTES - filled[0]);
-          System.arraycopy(buffer, offset, chunk, filled[0], n);
-          filled[0] += n;
-          offset += n;
-          if (filled[0] == CHUNK_BYTES) {
-            accept(recognizer, chunk, CHUNK_BYTES, words);
-            filled[0] = 0;
-          }
-        }
-      });
-      if (filled[0] > 0) {
-        accept(recognizer, chunk, filled[0], words);
-      }
-      collect(recognizer.getFinalResult(), words);
-      return new RecognizedSpeech(words, pcmBytes / 2.0 / FfmpegAudioDecoder.SAMPLE_RATE);
-    }
+  @Override
+  public String name() {
+    return NAME;
   }
 
-  private static void accept(Recognizer recognizer, byte[] pcm, int length, List<TimedWord> words) {
-    if (recognizer.acceptWaveForm(pcm, length)) {
-      collect(recognizer.getResult(), words);
+  @Override
+  public Future<Heard> recognise(PcmAudio audio, SpeechChunks.Chunk chunk, TranscriptionRequest request,
+                                           JobControl control, DoubleConsumer progress) {
+    if (request.language() != null && !request.language().equals(LANGUAGE)) {
+      return Future.failedFuture(new JobFailedException(ErrorCode.INVALID_INPUT, "the " + NAME
+          + " engine recognises English only (language 'en'), not '" + request.language() + "'"));
+    }
+    return recognisers.executeBlocking(() -> new Heard(recogniseBlocking(audio, chunk, control, progress), LANGUAGE),
+        false);
+  }
+
+  /** Recognises one chunk; stops, throwing CancellationException, once cancelled. */
+  List<TimedWord> recogniseBlocking(PcmAudio audio, SpeechChunks.Chunk chunk, JobControl control,
+                                    DoubleConsumer progress) throws IOException {
+    control.throwIfCancelled();
+    List<TimedWord> words = new ArrayList<>();
+    try (Recognizer recognizer = new Recognizer(model, FfmpegAudioDecoder.SAMPLE_RATE);
+         RandomAccessFile pcm = new RandomAccessFile(audio.file().toFile(), "r")) {
+      recognizer.setWords(true);
+      // Vosk's endpointing depends on how audio is chunked: fixed pieces keep I/O timing out of the result. (Vosk
+      // itself may still differ between runs on ambiguous, low-confidence spans.)
+      byte[] piece = new byte[CHUNK_BYTES];
+      long length = chunk.to() - chunk.from();
+      for (long done = 0; done < length; ) {
+        control.throwIfCancelled();
+        int n = PcmAudio.read(pcm, chunk.from() + done, piece, (int) Math.min(CHUNK_BYTES, length - done));
+        if (n <= 0) {
+          break;
+        }
+        if (recognizer.acceptWaveForm(piece, n)) {
+          collect(recognizer.getResult(), words);
+        }
+        done += n;
+        progress.accept(done / (double) length);
+      }
+      collect(recognizer.getFinalResult(), words);
+      return words;
     }
   }
 
@@ -96,7 +107,10 @@ final class VoskSpeechEngine implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    model.close();
+  public Future<Void> close() {
+    return recognisers.close().eventually(() -> {
+      model.close();
+      return Future.succeededFuture();
+    });
   }
 }

@@ -1,22 +1,22 @@
-package io.atelier.launcher;
+package io.atelier.transcripts;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /** Word error rate: word-level edit distance (substitutions, deletions, insertions) over the reference's length. */
-final class WordErrorRate {
+public final class WordErrorRate {
 
   private WordErrorRate() {
   }
 
-  static List<String> words(String text) {
+  public static List<String> words(String text) {
     String normalised = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9' ]", " ").trim();
     return normalised.isEmpty() ? List.of() : Arrays.asList(normalised.split("\\s+"));
   }
 
   /** The number of word edits that turn {@code hypothesis} into {@code reference}. */
-  static int errors(List<String> reference, List<String> hypothesis) {
+  public static int errors(List<String> reference, List<String> hypothesis) {
     int[] previous = new int[hypothesis.size() + 1];
     int[] current = new int[hypothesis.size() + 1];
     for (int j = 0; j <= hypothesis.size(); j++) {

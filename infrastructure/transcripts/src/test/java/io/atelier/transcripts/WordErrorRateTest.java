@@ -1,4 +1,4 @@
-package io.atelier.launcher;
+package io.atelier.transcripts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
