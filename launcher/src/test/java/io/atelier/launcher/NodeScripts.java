@@ -29,6 +29,9 @@ final class NodeScripts {
   /** The peaks reader, with waveform-data (what peaks.js reads audiowaveform's files with). */
   static final Path RENDER = Path.of("..", "verticles", "render", "src", "test", "js").toAbsolutePath().normalize();
 
+  /** OpenAI's official Node SDK against the edge's OpenAI-compatible audio API. */
+  static final Path OPENAI = Path.of("..", "verticles", "edge", "src", "test", "js").toAbsolutePath().normalize();
+
   /** The editor page and the two-browser run, with CodeMirror 6, y-codemirror.next and playwright-core. */
   static final Path BROWSER = Path.of("src", "test", "js", "browser").toAbsolutePath().normalize();
 

@@ -3,10 +3,6 @@ package io.atelier.edge;
 import io.atelier.database.Asset;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.UploadRepository;
-import io.atelier.media.MediaInfo;
-import io.atelier.media.MediaInspection;
-import io.atelier.media.MediaSniffer;
-import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
 import io.atelier.tokens.AccessTokens;
 import io.vertx.core.Future;
@@ -18,17 +14,8 @@ import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -37,19 +24,15 @@ import java.util.UUID;
  */
 final class AssetRoutes {
 
-  private static final String BODY_READ = "atelier.bodyRead";
   private static final int DEFAULT_PAGE = 20;
   private static final int MAX_PAGE = 100;
-  private static final long TRUNCATION_CHECK_MILLIS = 100;
-  private static final long TRUNCATION_GRACE_NANOS = 300_000_000L;
 
   private final Vertx vertx;
   private final AssetRepository assets;
   private final UploadRepository uploads;
   private final AccessTokens tokens;
   private final StoredFiles files;
-  private final ObjectStorage storage;
-  private final MediaInspection inspection = new MediaInspection(Duration.ofSeconds(30));
+  private final AssetIntake intake;
 
   AssetRoutes(Vertx vertx, AssetRepository assets, UploadRepository uploads, AccessTokens tokens,
               ObjectStorage storage, StoredFiles files) {
@@ -58,18 +41,11 @@ final class AssetRoutes {
     this.vertx = vertx;
     this.assets = assets;
     this.uploads = uploads;
-    this.storage = storage;
+    this.intake = new AssetIntake(vertx, assets, storage);
   }
 
   void mount(Router router, EdgeConfig config) {
-    // A route of its own: Vert.x wants a route's body handler before any other of its handlers.
-    router.post("/v1/assets").handler(this::answerTruncatedBodies);
-    router.post("/v1/assets")
-        .handler(BodyHandler.create(config.uploadsDirectory())
-            .setBodyLimit(config.maxUploadBytes())
-            .setDeleteUploadedFilesOnEnd(true)
-            .setHandleFileUploads(true))
-        .handler(this::create);
+    AssetIntake.mountMultipart(router, vertx, config, "/v1/assets", this::create);
     router.get("/v1/assets").handler(this::list);
     router.get("/v1/assets/:assetId").handler(this::get);
     router.get("/v1/assets/:assetId/content").handler(ctx -> find(ctx)
@@ -84,34 +60,8 @@ final class AssetRoutes {
     router.get("/v1/uploads/:uploadId").handler(this::getUpload);
   }
 
-  /**
-   * BodyHandler waits for every file part of a multipart body to end, and a body cut before its closing boundary
-   * leaves one that never does: without this, such a request would get no answer at all. Once the request has ended
-   * and the body still has not been handed on, it is answered with a 400 (and its part file deleted with it).
-   */
-  private void answerTruncatedBodies(RoutingContext ctx) {
-    long[] endedAt = {0};
-    long timer = vertx.setPeriodic(TRUNCATION_CHECK_MILLIS, t -> {
-      if (ctx.response().ended() || ctx.get(BODY_READ) != null) {
-        vertx.cancelTimer(t);
-      } else if (ctx.request().isEnded()) {
-        if (endedAt[0] == 0) {
-          endedAt[0] = System.nanoTime();
-        } else if (System.nanoTime() - endedAt[0] > TRUNCATION_GRACE_NANOS) {
-          vertx.cancelTimer(t);
-          // BodyHandler deletes its part files once the body is complete; this one never will be.
-          ctx.fileUploads().forEach(part -> vertx.fileSystem().delete(part.uploadedFileName()));
-          ctx.fail(Problem.badRequest("the multipart body ended before its closing boundary: the file was cut short;"
-              + " nothing was stored"));
-        }
-      }
-    });
-    ctx.addEndHandler(v -> vertx.cancelTimer(timer));
-    ctx.next();
-  }
-
   private void create(RoutingContext ctx) {
-    ctx.put(BODY_READ, true);
+    TruncatedMultipartBodies.bodyRead(ctx);
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {
       throw Problem.unsupportedMediaType("upload the file as multipart/form-data in a field named 'file'");
@@ -121,15 +71,7 @@ final class AssetRoutes {
     if (upload.size() == 0) {
       throw Problem.invalidField("file", "the uploaded file is empty");
     }
-    UUID projectId = ApiKeyAuthHandler.projectId(ctx);
-    UUID assetId = UUID.randomUUID();
-    Path file = Path.of(upload.uploadedFileName());
-    String storageKey = ObjectKeys.of(projectId, ObjectKeys.Folder.ASSETS, assetId, "original");
-    vertx.<Inspected>executeBlocking(() -> inspect(file), false)
-        .compose(inspected -> storage.putFile(storageKey, file, inspected.contentType())
-            .compose(ignored -> assets.insert(new Asset(assetId, projectId, Asset.cleanFilename(upload.fileName()),
-                inspected.contentType(), upload.size(), inspected.sha256(), storageKey, inspected.media().toJson(),
-                null))))
+    intake.store(ApiKeyAuthHandler.projectId(ctx), upload)
         .onSuccess(asset -> ctx.response()
             .setStatusCode(201)
             .putHeader(HttpHeaders.LOCATION, "/v1/assets/" + asset.id())
@@ -219,29 +161,5 @@ final class AssetRoutes {
             ctx.json(upload.get().toApiJson());
           }
         }).onFailure(ctx::fail);
-  }
-
-  private record Inspected(String contentType, String sha256, MediaInfo media) {
-  }
-
-  private Inspected inspect(Path file) throws IOException {
-    byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(MediaSniffer.HEAD_BYTES);
-    }
-    MediaInspection.Result result = inspection.inspect(head, file::toString, type -> null);
-    if (result.refused()) {
-      throw Problem.unsupportedMediaType(result.refusal());
-    }
-    return new Inspected(result.contentType(), sha256(file), result.media());
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
   }
 }

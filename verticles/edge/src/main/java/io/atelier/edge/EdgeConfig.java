@@ -7,8 +7,11 @@ import io.vertx.core.json.JsonObject;
  *
  * @param webDirectory a folder of built web pages the edge serves at {@code /app/} (same origin as the API and
  *     {@code /collab/}); empty for none
+ * @param transcriptionWait how long {@code POST /v1/audio/transcriptions} waits for its job before answering that it
+ *     is still running
  */
-public record EdgeConfig(String host, int port, long maxUploadBytes, String uploadsDirectory, String webDirectory) {
+public record EdgeConfig(String host, int port, long maxUploadBytes, String uploadsDirectory, String webDirectory,
+                         java.time.Duration transcriptionWait) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
@@ -26,6 +29,9 @@ public record EdgeConfig(String host, int port, long maxUploadBytes, String uplo
     if (webDirectory == null) {
       webDirectory = "";
     }
+    if (transcriptionWait.toMillis() < 1) {
+      throw new IllegalArgumentException("edge.transcriptionWaitSeconds must be positive");
+    }
     if (uploadsDirectory == null || uploadsDirectory.isBlank()) {
       throw new IllegalArgumentException("edge.uploadsDirectory is required");
     }
@@ -38,6 +44,7 @@ public record EdgeConfig(String host, int port, long maxUploadBytes, String uplo
         section.getInteger("port", DEFAULT_PORT),
         section.getLong("maxUploadBytes", DEFAULT_MAX_UPLOAD_BYTES),
         section.getString("uploadsDirectory", System.getProperty("java.io.tmpdir") + "/atelier-uploads"),
-        section.getString("webDirectory", ""));
+        section.getString("webDirectory", ""),
+        java.time.Duration.ofMillis((long) (section.getNumber("transcriptionWaitSeconds", 300).doubleValue() * 1000)));
   }
 }

@@ -1,5 +1,6 @@
 package io.atelier.edge;
 
+import io.atelier.contracts.transcription.TranscriptionEngines;
 import io.atelier.database.ApiKeyRepository;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.DatabasePool;
@@ -57,6 +58,7 @@ public final class EdgeVerticle extends VerticleBase {
   private ObjectStorage storage;
   private HttpServer server;
   private JobEventStreams eventStreams;
+  private JobCompletions completions;
   private QueueMetrics queueMetrics;
   private WebhookDispatcher webhooks;
   private DrainConfig drain;
@@ -98,6 +100,9 @@ public final class EdgeVerticle extends VerticleBase {
     AccessTokens tokens = AccessTokens.create(vertx, TokenConfig.from(config()));
     StoredFiles files = new StoredFiles(vertx, storage);
     new AssetRoutes(vertx, assets, new UploadRepository(pool), tokens, storage, files).mount(router, edge);
+    completions = new JobCompletions(vertx, engine.jobs());
+    new OpenAiAudioRoutes(vertx, engine.queue(), new TranscriptRepository(pool), new AssetIntake(vertx, assets, storage),
+        completions, TranscriptionEngines.configured(config()), edge.transcriptionWait()).mount(router, edge);
     new JobRoutes(engine.queue(), engine.jobs(), assets, webhookTargets).mount(router);
     new PipelineRoutes(engine.pipelineQueue(), engine.pipelines(), assets, webhookTargets).mount(router);
     YjsUpdates yjs = YjsUpdates.java();
@@ -120,6 +125,7 @@ public final class EdgeVerticle extends VerticleBase {
 
     return storage.ensureBucket()
         .compose(ignored -> eventStreams.start())
+        .compose(ignored -> completions.start())
         .compose(ignored -> vertx.createHttpServer(new HttpServerOptions().setHost(edge.host()).setPort(edge.port())
                 // Collaboration sockets pass through here; the collab verticle holds them to its own limit.
                 .setMaxWebSocketFrameSize(MAX_WEBSOCKET_MESSAGE_BYTES)
@@ -153,7 +159,9 @@ public final class EdgeVerticle extends VerticleBase {
     }
     Future<Void> closed = (eventStreams == null ? Future.<Void>succeededFuture() : eventStreams.stop())
         .eventually(() -> server == null ? Future.succeededFuture()
-            : server.shutdown(drain.grace().toMillis(), TimeUnit.MILLISECONDS));
+            : server.shutdown(drain.grace().toMillis(), TimeUnit.MILLISECONDS))
+        // After the grace: requests waiting for a transcription had that long to get their answer.
+        .eventually(() -> completions == null ? Future.succeededFuture() : completions.stop());
     return closed.eventually(() -> {
       if (storage != null) {
         storage.close();

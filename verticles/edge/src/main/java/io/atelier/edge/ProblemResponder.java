@@ -78,7 +78,7 @@ final class ProblemResponder implements Handler<RoutingContext> {
     };
   }
 
-  private static boolean isUnavailable(Throwable failure) {
+  static boolean isUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
           || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException
