@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks, printed side by side with their peers, run in one go on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against peer systems.",
-    subcommands = {BenchCommand.Jobs.class})
+    subcommands = {BenchCommand.Jobs.class, AsrBenchmark.class})
 final class BenchCommand implements Runnable {
 
   @Override

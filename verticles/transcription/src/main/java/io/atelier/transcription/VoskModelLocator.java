@@ -20,14 +20,14 @@ import java.util.stream.Stream;
  * Vosk reads a model from a folder, so a model inside a jar is extracted once into the work folder (keyed by the
  * model's uuid, completed atomically so two processes never see half a model).
  */
-final class VoskModelLocator {
+public final class VoskModelLocator {
 
   static final String BUNDLED_MODEL = "io/atelier/transcription/vosk-model-en/assets/model-en-us/";
 
   private VoskModelLocator() {
   }
 
-  static Path locate(TranscriptionConfig config) {
+  public static Path locate(TranscriptionConfig config) {
     if (!config.modelPath().isBlank()) {
       Path configured = Path.of(config.modelPath());
       if (!Files.isRegularFile(configured.resolve("conf/model.conf")) && !Files.isDirectory(configured.resolve("am"))) {

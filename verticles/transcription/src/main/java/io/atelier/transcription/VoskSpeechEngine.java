@@ -21,8 +21,8 @@ import org.vosk.Recognizer;
 
 /**
  * Vosk speech recognition in-process. The model is loaded once per node and shared (Vosk models are thread-safe);
- * each chunk gets a recogniser of its own, on one of the node's recogniser threads, which whole recordings and chunks
- * of long ones share.
+ * chunks run on the node's recogniser threads, which whole recordings and chunks of long ones share, each thread with
+ * a recogniser it keeps ({@link ThreadRecogniser}).
  */
 final class VoskSpeechEngine implements SpeechEngine {
 
@@ -32,8 +32,37 @@ final class VoskSpeechEngine implements SpeechEngine {
   /** The one language the model this module carries knows. */
   static final String LANGUAGE = "en";
 
+  /** A recogniser is replaced after this much audio, before its float timestamps lose millisecond precision. */
+  static final double RECYCLE_AFTER_SECONDS = 3600;
+
   private final Model model;
   private final WorkerExecutor recognisers;
+  private final java.util.Set<ThreadRecogniser> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<ThreadRecogniser> threadRecogniser = ThreadLocal.withInitial(this::newThreadRecogniser);
+
+  /**
+   * The recogniser a recogniser thread keeps. Vosk composes the small model's decoding graph lazily and caches it in
+   * the recogniser, so a fresh one decodes its first seconds four to five times slower; kept, it starts each chunk as
+   * a new recording all the same (after a final result, Vosk starts a new feature pipeline: no speaker adaptation is
+   * carried from one chunk to the next), timed on from where the last one ended.
+   */
+  private final class ThreadRecogniser {
+    final Recognizer recognizer;
+    long samples;
+
+    ThreadRecogniser(Recognizer recognizer) {
+      this.recognizer = recognizer;
+    }
+
+    double secondsHeard() {
+      return samples / (double) FfmpegAudioDecoder.SAMPLE_RATE;
+    }
+
+    void close() {
+      all.remove(this);
+      recognizer.close();
+    }
+  }
 
   private VoskSpeechEngine(Model model, WorkerExecutor recognisers) {
     this.model = model;
@@ -70,10 +99,16 @@ final class VoskSpeechEngine implements SpeechEngine {
   List<TimedWord> recogniseBlocking(PcmAudio audio, SpeechChunks.Chunk chunk, JobControl control,
                                     DoubleConsumer progress) throws IOException {
     control.throwIfCancelled();
+    ThreadRecogniser recogniser = threadRecogniser.get();
+    if (recogniser.secondsHeard() > RECYCLE_AFTER_SECONDS) {
+      recogniser.close();
+      recogniser = newThreadRecogniser();
+      threadRecogniser.set(recogniser);
+    }
+    double offset = recogniser.secondsHeard();
     List<TimedWord> words = new ArrayList<>();
-    try (Recognizer recognizer = new Recognizer(model, FfmpegAudioDecoder.SAMPLE_RATE);
-         RandomAccessFile pcm = new RandomAccessFile(audio.file().toFile(), "r")) {
-      recognizer.setWords(true);
+    boolean finalised = false;
+    try (RandomAccessFile pcm = new RandomAccessFile(audio.file().toFile(), "r")) {
       // Vosk's endpointing depends on how audio is chunked: fixed pieces keep I/O timing out of the result. (Vosk
       // itself may still differ between runs on ambiguous, low-confidence spans.)
       byte[] piece = new byte[CHUNK_BYTES];
@@ -84,31 +119,56 @@ final class VoskSpeechEngine implements SpeechEngine {
         if (n <= 0) {
           break;
         }
-        if (recognizer.acceptWaveForm(piece, n)) {
-          collect(recognizer.getResult(), words);
+        recogniser.samples += n / 2;
+        if (recogniser.recognizer.acceptWaveForm(piece, n)) {
+          collect(recogniser.recognizer.getResult(), offset, words);
         }
         done += n;
         progress.accept(done / (double) length);
       }
-      collect(recognizer.getFinalResult(), words);
+      collect(recogniser.recognizer.getFinalResult(), offset, words);
+      finalised = true;
       return words;
+    } finally {
+      if (!finalised) {
+        // The next chunk this recogniser takes must start a new utterance, not go on with this one.
+        recogniser.recognizer.getFinalResult();
+      }
     }
   }
 
-  private static void collect(String resultJson, List<TimedWord> words) {
+  private ThreadRecogniser newThreadRecogniser() {
+    Recognizer recognizer;
+    try {
+      recognizer = new Recognizer(model, FfmpegAudioDecoder.SAMPLE_RATE);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot make a Vosk recogniser", e);
+    }
+    recognizer.setWords(true);
+    ThreadRecogniser created = new ThreadRecogniser(recognizer);
+    all.add(created);
+    return created;
+  }
+
+  /** Adds a result's words, timed from the chunk's start: Vosk times them from its recogniser's first sample. */
+  private static void collect(String resultJson, double offset, List<TimedWord> words) {
     JsonArray result = new JsonObject(resultJson).getJsonArray("result");
     if (result == null) {
       return;
     }
     for (int i = 0; i < result.size(); i++) {
       JsonObject w = result.getJsonObject(i);
-      words.add(new TimedWord(w.getString("word"), w.getDouble("start"), w.getDouble("end"), w.getDouble("conf", 1.0)));
+      double start = Math.max(0, w.getDouble("start") - offset);
+      double end = Math.max(start, w.getDouble("end") - offset);
+      words.add(new TimedWord(w.getString("word"), start, end, w.getDouble("conf", 1.0)));
     }
   }
 
   @Override
   public Future<Void> close() {
     return recognisers.close().eventually(() -> {
+      // The recogniser threads have ended: nothing uses the recognisers any more.
+      List.copyOf(all).forEach(ThreadRecogniser::close);
       model.close();
       return Future.succeededFuture();
     });

@@ -96,6 +96,24 @@ class VoskSpeechEngineTest {
     return words;
   }
 
+  /** A recogniser thread keeps its recogniser: what it heard before changes neither the words nor their times. */
+  @Test
+  void aRecordingComesOutTheSameWhateverItsRecogniserHeardBefore(@TempDir Path dir) throws Exception {
+    PcmAudio clip = decode(ExternalTools.speechClip(), dir);
+    List<SpeechChunks.Chunk> whole = SpeechChunks.plan(clip, 60, 30, 1);
+    List<TimedWord> first = transcribe(clip, whole, JobControl.detached()).words();
+    PcmAudio other = decode(longRecording(dir, 1), dir);
+    for (int i = 0; i < 4; i++) {
+      transcribe(other, SpeechChunks.plan(other, 1e9, 30, 1), JobControl.detached());
+    }
+    List<TimedWord> again = transcribe(clip, whole, JobControl.detached()).words();
+    assertThat(words(again)).isEqualTo(words(first));
+    for (int i = 0; i < first.size(); i++) {
+      assertThat(again.get(i).start()).isCloseTo(first.get(i).start(), org.assertj.core.data.Offset.offset(0.002));
+      assertThat(again.get(i).end()).isCloseTo(first.get(i).end(), org.assertj.core.data.Offset.offset(0.002));
+    }
+  }
+
   @Test
   void progressCountsTheChunksDone(@TempDir Path dir) throws Exception {
     PcmAudio audio = decode(longRecording(dir, 2), dir);
