@@ -51,15 +51,14 @@ class MeshEventsTest {
       throws Exception {
     String job = nodeA.submitTranscription(nodeA.uploadAsset(SpeechSamples.longRecording(dir)));
     try (LiveEventStream stream = streamOnNodeB("/v1/jobs/" + job + "/events", null)) {
+      // Recognition is under way: the recording has been decoded and its chunks are with the recogniser threads.
       stream.awaitEvent(e -> e.type().equals("progress"), Duration.ofSeconds(60));
-      assertThat(ffmpegProcesses()).as("the worker decodes with ffmpeg").isPositive();
       long cancelled = answeredAt(nodeA.post("/v1/jobs/" + job + "/cancel"));
       LiveEventStream.Arrived stopped = stream.awaitEvent(LiveEventStream.state("cancelled"), Duration.ofSeconds(30));
       Duration took = Duration.ofNanos(stopped.arrivedNanos() - cancelled);
       System.out.printf("running transcription cancelled -> stopped   %4d ms%n", took.toMillis());
       // The worker commits the cancellation once its handler has stopped; its lease renews only every 10 s.
       assertThat(took).isLessThan(Duration.ofSeconds(1));
-      assertThat(ffmpegProcesses()).as("ffmpeg was stopped with the job").isZero();
     }
   }
 
@@ -126,12 +125,5 @@ class MeshEventsTest {
   private static long lastEventId(String path) {
     List<JobEventsTest.Event> all = JobEventsTest.parse(JobEventsTest.openEvents(nodeA, path, null).bodyAsString());
     return all.get(all.size() - 1).id();
-  }
-
-  private static long ffmpegProcesses() {
-    return ProcessHandle.current().descendants()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg") || c.equals("ffmpeg")).orElse(false))
-        .filter(ProcessHandle::isAlive)
-        .count();
   }
 }

@@ -55,7 +55,7 @@ final class FfmpegAudioDecoder {
           }
         }
       } catch (RuntimeException | IOException e) {
-        process.destroyForcibly();
+        stop(process);
         throw e;
       }
       int exit;
@@ -66,7 +66,7 @@ final class FfmpegAudioDecoder {
         }
         exit = process.exitValue();
       } catch (InterruptedException e) {
-        process.destroyForcibly();
+        stop(process);
         throw e;
       }
       if (exit != 0) {
@@ -81,6 +81,16 @@ final class FfmpegAudioDecoder {
       return total;
     } finally {
       Files.deleteIfExists(errors);
+    }
+  }
+
+  /** Kills ffmpeg and waits for it to go, so that a stopped decode leaves no process behind reading the scratch files. */
+  private static void stop(Process process) {
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

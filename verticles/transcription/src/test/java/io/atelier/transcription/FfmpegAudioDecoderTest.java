@@ -200,6 +200,9 @@ class FfmpegAudioDecoderTest {
     assertThatThrownBy(() -> new FfmpegAudioDecoder("ffmpeg").decode(media, scratch, (buffer, length) -> {
       throw new UncheckedIOException(new IOException("recogniser gave up"));
     })).isInstanceOf(UncheckedIOException.class).hasMessageContaining("recogniser gave up");
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        .map(p -> p.info().command().orElse("?")).toList()).as("ffmpeg was stopped with the decode")
+        .noneMatch(command -> command.endsWith("ffmpeg"));
     assertOnlyTheMediaIsLeftInScratch();
   }
 }
