@@ -72,6 +72,24 @@ class RemoteEngineTest {
         assertThat(direct.awaitFinished(directJob, Duration.ofSeconds(60)).getString("state")).isEqualTo("succeeded");
         JsonObject expected = ApiClient.await(direct.get("/v1/transcripts/" + directJob).send()).bodyAsJsonObject();
         assertThat(transcript.getString("text")).isEqualTo(expected.getString("text"));
+
+        // Cancelled while its chunks are with the engine: the job stops at once, not when the engine answers.
+        Path minute = SpeechSamples.longRecording(services.folder());
+        Path longer = services.folder().resolve("longer.wav");
+        Process sox = new ProcessBuilder("sox", minute.toString(), minute.toString(), minute.toString(),
+            longer.toString()).inheritIO().start();
+        assertThat(sox.waitFor()).isZero();
+        String longJob = api.submitTranscription(api.uploadAsset(longer));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!"running".equals(ApiClient.await(api.get("/v1/jobs/" + longJob).send()).bodyAsJsonObject()
+            .getString("state")) && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        long cancelledAt = System.nanoTime();
+        assertThat(ApiClient.await(api.post("/v1/jobs/" + longJob + "/cancel").send()).statusCode()).isEqualTo(202);
+        assertThat(api.awaitFinished(longJob, Duration.ofSeconds(10)).getString("state")).isEqualTo("cancelled");
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(2));
       } finally {
         Blocking.await(node.stop(), Duration.ofSeconds(60));
       }

@@ -40,6 +40,7 @@ final class OpenAiCompatibleEngine implements SpeechEngine {
   static final String NAME = TranscriptionConfig.OPENAI_COMPATIBLE;
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleEngine.class);
   private static final int QUOTED_BODY_CHARS = 300;
+  private static final long CANCEL_CHECK_MILLIS = 100;
 
   private final Vertx vertx;
   private final WebClient client;
@@ -74,7 +75,7 @@ final class OpenAiCompatibleEngine implements SpeechEngine {
       }
       return wav;
     }, false)
-        .compose(file -> attempt(file, request, control, 1))
+        .compose(file -> untilCancelled(attempt(file, request, control, 1), control))
         .map(heard -> {
           progress.accept(1);
           return heard;
@@ -128,6 +129,28 @@ final class OpenAiCompatibleEngine implements SpeechEngine {
             + quote(response) + ")"));
       }
     });
+  }
+
+  /**
+   * {@code work}, or a {@link CancellationException} as soon as the job is cancelled: the job stops within
+   * {@value #CANCEL_CHECK_MILLIS} ms, and the request in flight ends by itself (its answer is dropped).
+   */
+  private <T> Future<T> untilCancelled(Future<T> work, JobControl control) {
+    Promise<T> outcome = Promise.promise();
+    long timer = vertx.setPeriodic(CANCEL_CHECK_MILLIS, t -> {
+      if (control.isCancelRequested()) {
+        outcome.tryFail(new CancellationException("the job was cancelled"));
+      }
+    });
+    work.onComplete(result -> {
+      vertx.cancelTimer(timer);
+      if (result.succeeded()) {
+        outcome.tryComplete(result.result());
+      } else {
+        outcome.tryFail(result.cause());
+      }
+    });
+    return outcome.future();
   }
 
   private Future<Heard> retry(Path wav, TranscriptionRequest request, JobControl control, int attempt, String why) {
