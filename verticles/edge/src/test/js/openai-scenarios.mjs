@@ -29,6 +29,10 @@ async function jobOf(response) {
   })).json();
   assert.equal(job.type, 'transcription');
   assert.equal(job.state, 'succeeded');
+  const listed = await (await fetch(`${args['base-url']}/jobs?type=transcription&limit=100`, {
+    headers: { Authorization: `Bearer ${args['api-key']}` },
+  })).json();
+  assert.ok(listed.items.some((j) => j.id === id), 'the job shows in /v1/jobs');
   return job;
 }
 

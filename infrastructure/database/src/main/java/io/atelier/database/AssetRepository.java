@@ -37,15 +37,11 @@ public final class AssetRepository {
   }
 
   /** A page of a project's assets, newest first, and where the next one starts (null after the last). */
-  public record Page(List<Asset> assets, Cursor next) {
-  }
-
-  /** Where a page starts: after the asset created at {@code createdAt} with {@code id} (ties broken by id). */
-  public record Cursor(java.time.OffsetDateTime createdAt, UUID id) {
+  public record Page(List<Asset> assets, PageCursor next) {
   }
 
   /** Up to {@code limit} of the project's assets, newest first, after {@code after} (null: from the newest). */
-  public Future<Page> list(UUID projectId, Cursor after, int limit) {
+  public Future<Page> list(UUID projectId, PageCursor after, int limit) {
     String sql = after == null
         ? "SELECT * FROM assets WHERE project_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
         : "SELECT * FROM assets WHERE project_id = $1 AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC"
@@ -59,7 +55,7 @@ public final class AssetRepository {
         return new Page(assets, null);
       }
       Asset last = assets.get(limit - 1);
-      return new Page(assets.subList(0, limit), new Cursor(last.createdAt(), last.id()));
+      return new Page(assets.subList(0, limit), new PageCursor(last.createdAt(), last.id()));
     });
   }
 

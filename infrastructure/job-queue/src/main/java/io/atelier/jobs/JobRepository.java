@@ -4,6 +4,7 @@ import io.atelier.contracts.JobKind;
 import io.atelier.contracts.JobState;
 import io.atelier.contracts.QueuedJob;
 import io.atelier.database.IdLookup;
+import io.atelier.database.PageCursor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -103,6 +104,36 @@ public final class JobRepository {
     return pool.preparedQuery("SELECT * FROM jobs WHERE project_id = $1 AND id = $2")
         .execute(Tuple.of(projectId, jobId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Job.fromRow(rows.iterator().next())));
+  }
+
+  /** Which of a project's jobs a listing shows: each field null for any. */
+  public record Filter(JobKind kind, JobState state, UUID assetId) {
+  }
+
+  /** A page of jobs, newest first, and where the next one starts (null after the last). */
+  public record Page(List<Job> jobs, PageCursor next) {
+  }
+
+  /** Up to {@code limit} of the project's jobs that {@code filter} lets through, newest first, after {@code after}. */
+  public Future<Page> list(UUID projectId, Filter filter, PageCursor after, int limit) {
+    return pool.preparedQuery("""
+            SELECT * FROM jobs
+            WHERE project_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR state = $3)
+              AND ($4::uuid IS NULL OR asset_id = $4)
+              AND ($5::timestamptz IS NULL OR (created_at, id) < ($5, $6))
+            ORDER BY created_at DESC, id DESC LIMIT $7""")
+        .execute(Tuple.of(projectId, filter.kind() == null ? null : filter.kind().wireName(),
+            filter.state() == null ? null : filter.state().wireName(), filter.assetId(),
+            after == null ? null : after.createdAt(), after == null ? null : after.id(), limit + 1))
+        .map(rows -> {
+          List<Job> jobs = new ArrayList<>(rows.size());
+          rows.forEach(row -> jobs.add(Job.fromRow(row)));
+          if (jobs.size() <= limit) {
+            return new Page(jobs, null);
+          }
+          Job last = jobs.get(limit - 1);
+          return new Page(jobs.subList(0, limit), new PageCursor(last.createdAt(), last.id()));
+        });
   }
 
   /** The job's attempts, oldest first: who ran it, when, and how each run ended. */

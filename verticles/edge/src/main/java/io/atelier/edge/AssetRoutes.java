@@ -14,8 +14,6 @@ import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -24,8 +22,6 @@ import java.util.UUID;
  */
 final class AssetRoutes {
 
-  private static final int DEFAULT_PAGE = 20;
-  private static final int MAX_PAGE = 100;
 
   private final Vertx vertx;
   private final AssetRepository assets;
@@ -83,41 +79,9 @@ final class AssetRoutes {
   /** {@code GET /v1/assets?limit=&cursor=}: the project's assets, newest first, a page at a time. */
   private void list(RoutingContext ctx) {
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
-    String rawLimit = ctx.request().getParam("limit");
-    int limit;
-    try {
-      limit = rawLimit == null ? DEFAULT_PAGE : Integer.parseInt(rawLimit);
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > MAX_PAGE) {
-      throw Problem.invalidField("limit", "limit must be a whole number from 1 to " + MAX_PAGE);
-    }
-    AssetRepository.Cursor after = decodeCursor(ctx.request().getParam("cursor"));
-    assets.list(projectId, after, limit).onSuccess(page -> {
-      JsonObject body = new JsonObject().put("items", new JsonArray(page.assets().stream().map(Asset::toApiJson)
-          .toList()));
-      body.put("nextCursor", page.next() == null ? null : encodeCursor(page.next()));
-      ctx.json(body);
-    }).onFailure(ctx::fail);
-  }
-
-  private static String encodeCursor(AssetRepository.Cursor cursor) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString((cursor.createdAt().toInstant() + "|" + cursor.id())
-        .getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static AssetRepository.Cursor decodeCursor(String raw) {
-    if (raw == null || raw.isEmpty()) {
-      return null;
-    }
-    try {
-      String[] parts = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.UTF_8).split("\\|", 2);
-      return new AssetRepository.Cursor(java.time.Instant.parse(parts[0]).atOffset(java.time.ZoneOffset.UTC),
-          UUID.fromString(parts[1]));
-    } catch (RuntimeException e) {
-      throw Problem.invalidField("cursor", "cursor must be a nextCursor a previous page gave");
-    }
+    Pages.Request page = Pages.request(ctx);
+    assets.list(projectId, page.after(), page.limit()).onSuccess(found -> ctx.json(Pages.body(
+        found.assets().stream().map(Asset::toApiJson).toList(), found.next()))).onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {

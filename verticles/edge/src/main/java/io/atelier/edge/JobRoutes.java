@@ -1,5 +1,7 @@
 package io.atelier.edge;
 
+import io.atelier.contracts.JobKind;
+import io.atelier.contracts.JobState;
 import io.atelier.jobs.Job;
 import io.atelier.jobs.JobQueue;
 import io.atelier.jobs.JobRepository;
@@ -15,7 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Optional;
 import java.util.UUID;
 
-/** {@code POST /v1/jobs}, {@code GET /v1/jobs/{id}}, and {@code POST /v1/jobs/{id}/cancel} and {@code /retry}. */
+/** {@code POST /v1/jobs}, {@code GET /v1/jobs} (the project's, newest first), {@code GET /v1/jobs/{id}}, and {@code POST /v1/jobs/{id}/cancel} and {@code /retry}. */
 final class JobRoutes {
 
   static final long MAX_JSON_BODY = 64 * 1024;
@@ -36,6 +38,7 @@ final class JobRoutes {
 
   void mount(Router router) {
     router.post("/v1/jobs").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BODY)).handler(this::create);
+    router.get("/v1/jobs").handler(this::list);
     router.get("/v1/jobs/:jobId").handler(this::get);
     router.post("/v1/jobs/:jobId/cancel").handler(ctx -> act(ctx, queue::cancel));
     router.post("/v1/jobs/:jobId/retry").handler(ctx -> act(ctx, queue::retry));
@@ -117,6 +120,25 @@ final class JobRoutes {
     } catch (DecodeException e) {
       throw Problem.badRequest("the request body is not valid JSON: " + e.getMessage());
     }
+  }
+
+  /** {@code GET /v1/jobs?type=&state=&assetId=&limit=&cursor=}: the project's jobs, newest first. */
+  private void list(RoutingContext ctx) {
+    Pages.Request page = Pages.request(ctx);
+    String type = ctx.request().getParam("type");
+    String state = ctx.request().getParam("state");
+    String asset = ctx.request().getParam("assetId");
+    JobRepository.Filter filter = new JobRepository.Filter(
+        type == null ? null : JobKind.fromWireName(type).orElseThrow(() -> Problem.invalidField("type",
+            "type must be a job type (one of: " + JobKind.wireNames() + ")")),
+        state == null ? null : java.util.Arrays.stream(JobState.values()).filter(s -> s.wireName().equals(state))
+            .findFirst().orElseThrow(() -> Problem.invalidField("state", "state must be one of: " + String.join(", ",
+                java.util.Arrays.stream(JobState.values()).map(JobState::wireName).toList()))),
+        asset == null ? null : Ids.parse(asset).orElseThrow(() -> Problem.invalidField("assetId",
+            "assetId must be an asset id (a UUID)")));
+    jobs.list(ApiKeyAuthHandler.projectId(ctx), filter, page.after(), page.limit())
+        .onSuccess(found -> ctx.json(Pages.body(found.jobs().stream().map(Job::toApiJson).toList(), found.next())))
+        .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
