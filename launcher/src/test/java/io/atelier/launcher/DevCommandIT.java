@@ -96,9 +96,10 @@ class DevCommandIT {
           assertThat(readmeOutput).contains("\"state\":\"succeeded\"").contains("dashwood");
           assertThat(node.printed("succeeded in")).isTrue();
           assertThat(dev.printed("worker=transcription")).isFalse();
-          // The worker node shows its own run times; the edge shows the queue, read from PostgreSQL.
+          // The worker node shows its own run times; the edge shows the queue, read from PostgreSQL. The README's
+          // lines transcribe three times: a job, a pipeline's step and a call of the OpenAI-compatible endpoint.
           assertThat(httpGet("http://127.0.0.1:" + metricsPort + "/metrics"))
-              .containsPattern("atelier_jobs_run_seconds_count\\{kind=\"transcription\",outcome=\"succeeded\"[^}]*\\} 2")
+              .containsPattern("atelier_jobs_run_seconds_count\\{kind=\"transcription\",outcome=\"succeeded\"[^}]*\\} 3")
               .containsPattern("atelier_jobs_run_seconds_count\\{kind=\"render\",outcome=\"succeeded\"[^}]*\\} 1");
           assertThat(httpGet("http://127.0.0.1:" + port + "/metrics")).contains("atelier_jobs_queued{kind=\"transcription\"");
           assertThat(new JsonObject(httpGet("http://127.0.0.1:" + port + "/health")).getString("status")).isEqualTo("up");
