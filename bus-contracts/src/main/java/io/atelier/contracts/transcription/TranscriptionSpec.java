@@ -23,10 +23,11 @@ public record TranscriptionSpec(String language, String prompt, Double temperatu
             + String.join(", ", PARAMS) + ")");
       }
     }
-    String language = text(params, "language", 3);
-    if (language != null && !language.matches("[a-z]{2,3}")) {
+    Object languageValue = params.getValue("language");
+    if (languageValue != null && !(languageValue instanceof String code && code.matches("[a-z]{2,3}"))) {
       throw new InvalidParamException("language", "must be an ISO-639-1 language code such as 'en'");
     }
+    String language = (String) languageValue;
     String prompt = text(params, "prompt", MAX_PROMPT_CHARS);
     Object temperature = params.getValue("temperature");
     if (temperature != null && (!(temperature instanceof Number n) || !Double.isFinite(n.doubleValue())
