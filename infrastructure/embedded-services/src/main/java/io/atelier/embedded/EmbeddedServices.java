@@ -76,7 +76,7 @@ public final class EmbeddedServices implements AutoCloseable {
     Path logs = root.resolve("logs");
     long started = System.nanoTime();
     // Binaries are written before any server is forked, so no fork inherits a half-written executable.
-    Path redisBinary = EmbeddedRedis.extractBinary(bin);
+    Path redisBinary = EmbeddedRedis.locateBinary();
     Path s3Jar = EmbeddedS3.extractJar(bin);
     CompletableFuture<EmbeddedS3> s3 = CompletableFuture.supplyAsync(() -> EmbeddedS3.start(s3Jar, root.resolve("s3"), logs));
     CompletableFuture<EmbeddedRedis> redis = CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(redisBinary, root.resolve("redis"), logs));
