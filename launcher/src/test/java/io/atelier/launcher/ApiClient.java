@@ -97,6 +97,9 @@ final class ApiClient {
   static <T> T await(Future<T> future) {
     try {
       return future.await(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // A request that never ends: say what the mesh was doing, so that the cause is in the report.
+      throw new AssertionError("request failed: " + e + "\n" + TestMesh.whatItIsDoing(), e);
     } catch (Exception e) {
       throw new AssertionError("request failed: " + e, e);
     }

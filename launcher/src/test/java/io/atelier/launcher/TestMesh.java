@@ -84,6 +84,44 @@ final class TestMesh {
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "test-mesh-shutdown"));
   }
 
+  /**
+   * What PostgreSQL's sessions are doing (waits, open transactions) and where the JVM's event loops and workers are:
+   * for a test whose request never ended. Never fails.
+   */
+  static String whatItIsDoing() {
+    StringBuilder said = new StringBuilder();
+    TestMesh mesh;
+    synchronized (TestMesh.class) {
+      mesh = instance;
+    }
+    if (mesh != null) {
+      try {
+        mesh.pool.query("""
+                SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS in_transaction,
+                       now() - query_start AS in_query, pg_blocking_pids(pid) AS blocked_by, left(query, 200) AS query
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                ORDER BY xact_start NULLS LAST""").execute()
+            .await(10, java.util.concurrent.TimeUnit.SECONDS)
+            .forEach(row -> said.append("postgres ").append(row.toJson().encode()).append('\n'));
+      } catch (Exception e) {
+        said.append("postgres: no answer (").append(e).append(")\n");
+      }
+    }
+    for (java.lang.management.ThreadInfo thread : java.lang.management.ManagementFactory.getThreadMXBean()
+        .dumpAllThreads(false, false)) {
+      String name = thread.getThreadName();
+      if (name.startsWith("vert.x-eventloop") || name.startsWith("vert.x-worker") || name.startsWith("atelier-")) {
+        said.append("thread ").append(name).append(' ').append(thread.getThreadState());
+        for (StackTraceElement frame : java.util.Arrays.copyOf(thread.getStackTrace(),
+            Math.min(12, thread.getStackTrace().length))) {
+          said.append("\n    at ").append(frame);
+        }
+        said.append('\n');
+      }
+    }
+    return said.toString();
+  }
+
   static synchronized TestMesh get() throws IOException {
     if (instance == null) {
       instance = new TestMesh();
