@@ -13,18 +13,25 @@ import io.atelier.redis.RedisConfig;
 import io.atelier.redis.RedisConnections;
 import io.atelier.storage.ObjectStorage;
 import io.atelier.storage.S3Config;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -94,17 +101,30 @@ public final class MeshNode {
             .setPort(cluster.eventBusPort()));
     // metrics.enabled false: for one more node in a JVM that has one already (its metrics are the JVM's, and a node
     // stopping takes the JVM's registry with it).
+    VertxBuilder builder = Vertx.builder();
     if (config.getJsonObject("metrics", new JsonObject()).getBoolean("enabled", true)) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // Before any meter exists, so that the JVM's meters Vert.x binds are named by it too.
+      registry.config().meterFilter(new PrometheusNaming());
+      PrometheusNaming.bindTimesInSeconds(registry);
+      builder.withMetrics(new MicrometerMetricsFactory(registry));
       options.setMetricsOptions(new MicrometerMetricsOptions()
           .setEnabled(true)
           .setJvmMetricsEnabled(true)
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
     }
-    return Vertx.builder()
+    return builder
         .with(options)
         .withClusterManager(new HazelcastClusterManager(hazelcast(cluster, address)))
         .buildClustered()
         .compose(vertx -> {
+          MeterRegistry registry = BackendRegistries.getDefaultNow();
+          if (registry != null) {
+            // The first node of a JVM owns its registry (see metrics.enabled above), so one gauge per process.
+            Gauge.builder("atelier.node.ready", node, n -> n.readiness().ready() ? 1 : 0)
+                .description("1 while the node takes new work: started, not draining, its dependencies answering")
+                .register(registry);
+          }
           // Clients of the node's own for its readiness checks: one connection each, open as long as the node.
           Pool checksPool = DatabasePool.create(vertx, PostgresConfig.from(config).withPoolSize(1));
           Redis checksRedis = RedisConnections.create(vertx, RedisConfig.from(config));
