@@ -209,6 +209,29 @@ class ApiErrorsTest {
     assertProblem(sendRaw(huge, "application/json"), 413);
   }
 
+  /**
+   * A body refused before it has all arrived: the answer closes the connection, which otherwise would hold the rest
+   * of the body unread, and a client sending its next request on it would wait for ever.
+   */
+  @Test
+  void aBodyRefusedBeforeItHasArrivedClosesItsConnection() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", mesh.edgePort)) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + mesh.projectA.apiKey()
+          + "\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      // Past the 64 KiB limit, far from the whole body; the rest never comes.
+      out.write(("{\"type\":\"transcription\",\"params\":{\"prompt\":\"" + "x".repeat(100_000))
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] answer = socket.getInputStream().readAllBytes();
+      String text = new String(answer, java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(text).startsWith("HTTP/1.1 413 ").containsIgnoringCase("\r\nconnection: close\r\n")
+          .contains("application/problem+json");
+    }
+  }
+
   @Test
   void aTranscriptOfAnUnfinishedJobIsAConflictNamingItsState() throws Exception {
     // Rows are the truth: a job that exists but has not succeeded has no transcript yet.

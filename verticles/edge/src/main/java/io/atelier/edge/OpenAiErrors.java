@@ -56,6 +56,7 @@ final class OpenAiErrors implements Handler<RoutingContext> {
     if (error.status == 503) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
     }
+    ProblemResponder.closeIfBodyUnread(ctx);
     ctx.response().setStatusCode(error.status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(error.toJson().encode());
   }

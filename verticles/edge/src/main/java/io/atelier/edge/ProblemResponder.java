@@ -4,6 +4,7 @@ import io.atelier.jobs.IdempotencyConflictException;
 import io.atelier.jobs.WrongStateException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
@@ -28,10 +29,24 @@ final class ProblemResponder implements Handler<RoutingContext> {
     if (problem.status() == 503) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
     }
+    closeIfBodyUnread(ctx);
     ctx.response()
         .setStatusCode(problem.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE)
         .end(problem.toJson(ctx.request().path()).encode());
+  }
+
+  /**
+   * An error answered before the request's body was read (too large, no key, a failed lookup) ends the connection
+   * with the response: the rest of the body may still be on its way, and a client that sent its next request on
+   * the same connection would wait behind bytes that nobody reads.
+   */
+  static void closeIfBodyUnread(RoutingContext ctx) {
+    if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      // Vert.x would wait for the rest of the body before closing; the answer is complete, so close once it is out.
+      ctx.response().endHandler(sent -> ctx.request().connection().close());
+    }
   }
 
   private static Problem toProblem(RoutingContext ctx) {
