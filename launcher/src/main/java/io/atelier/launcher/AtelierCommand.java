@@ -21,14 +21,34 @@ public final class AtelierCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    int exit = new CommandLine(new AtelierCommand())
-        .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          cmd.getErr().println("atelier: " + rootMessage(e));
-          return 1;
-        })
-        .execute(args);
+    int exit;
+    try {
+      exit = new CommandLine(new AtelierCommand())
+          .setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("atelier: " + rootMessage(e));
+            return 1;
+          })
+          .execute(args);
+    } catch (NoClassDefFoundError missing) {
+      if (!needsEmbeddedServices(missing)) {
+        throw missing;
+      }
+      System.err.println("atelier: dev and bench run on embedded PostgreSQL, Redis and S3, which this build leaves out"
+          + " (a production image); run 'atelier node' against external ones (see conf/README.md)");
+      exit = 1;
+    }
     // Also on success: a command that stopped a node ends its process here, whatever threads are left.
     System.exit(exit);
+  }
+
+  /** Whether {@code e} is a class of the embedded services missing from the class path. */
+  static boolean needsEmbeddedServices(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof NoClassDefFoundError && String.valueOf(t.getMessage()).startsWith("io/atelier/embedded/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String rootMessage(Throwable e) {

@@ -70,12 +70,15 @@ final class DevCommand implements Callable<Integer> {
       throw e;
     }
     MeshNode running = node;
+    // A reference, not a lambda over the services: no method of this class names the embedded services' type, so
+    // the command line is built where they are left out (a production image), and only `dev` itself needs them.
+    Runnable closeServices = services::close;
     // The mesh drains and stops before the servers it uses: nothing polls a database that has gone.
     StopSignals.install(() -> {
       try {
         Blocking.await(running.stop(), NodeCommand.STOP_LIMIT);
       } finally {
-        services.close();
+        closeServices.run();
       }
     });
     CountDownLatch stopped = new CountDownLatch(1);

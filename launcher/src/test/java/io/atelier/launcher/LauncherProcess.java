@@ -37,9 +37,15 @@ final class LauncherProcess implements AutoCloseable {
 
   static LauncherProcess start(String name, Path workDir, Map<String, String> environment, List<String> jvmOptions,
                                String... args) throws IOException {
+    return start(name, Path.of(System.getProperty("atelier.jar")), workDir, environment, jvmOptions, args);
+  }
+
+  /** The launcher in {@code jar}, with the class path its manifest names beside it. */
+  static LauncherProcess start(String name, Path jar, Path workDir, Map<String, String> environment,
+                               List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", System.getProperty("atelier.jar")));
+    command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(environment);
