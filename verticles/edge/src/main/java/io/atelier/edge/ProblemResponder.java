@@ -4,6 +4,7 @@ import io.atelier.jobs.IdempotencyConflictException;
 import io.atelier.jobs.WrongStateException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -36,17 +37,24 @@ final class ProblemResponder implements Handler<RoutingContext> {
         .end(problem.toJson(ctx.request().path()).encode());
   }
 
+  /** How long the rest of a refused body is read and dropped before its connection is closed regardless. */
+  private static final long LINGER_MILLIS = 5_000;
+
   /**
-   * An error answered before the request's body was read (too large, no key, a failed lookup) ends the connection
-   * with the response: the rest of the body may still be on its way, and a client that sent its next request on
-   * the same connection would wait behind bytes that nobody reads.
+   * An error answered before the request's body was read (too large, no key, a failed lookup) ends its HTTP/1
+   * connection: a client that sent its next request on it would wait behind body bytes nobody reads. The close
+   * lingers: the rest of the body is read and dropped (a socket closed with bytes unread is reset, and the client
+   * may lose the answer with it), the connection closing when the body ends, or after {@link #LINGER_MILLIS}.
    */
   static void closeIfBodyUnread(RoutingContext ctx) {
-    if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      // Vert.x would wait for the rest of the body before closing; the answer is complete, so close once it is out.
-      ctx.response().endHandler(sent -> ctx.request().connection().close());
+    HttpServerRequest request = ctx.request();
+    if (request.isEnded() || request.version() == HttpVersion.HTTP_2) {
+      return;
     }
+    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    long linger = ctx.vertx().setTimer(LINGER_MILLIS, t -> request.connection().close());
+    request.endHandler(ended -> ctx.vertx().cancelTimer(linger));
+    request.handler(dropped -> { }).resume();
   }
 
   private static Problem toProblem(RoutingContext ctx) {
