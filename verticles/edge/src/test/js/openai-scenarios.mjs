@@ -5,8 +5,9 @@
 //        [--not-media FILE] [--marker TEXT]
 //
 // Scenarios: json, text, srt, vtt, verbose-json, verbose-json-words, verbose-json-segments, verbose-json-both,
-// granularities-need-verbose, models, bad-file, wrong-key, unknown-model, bad-format, disconnect (aborts the request
-// 1.5 s in; the caller checks that the job was cancelled: it carries --marker as its prompt).
+// granularities-without-brackets, granularities-need-verbose, models, bad-file, wrong-key, unknown-model, bad-format,
+// disconnect (aborts the request 1.5 s in; the caller checks that the job was cancelled: it carries --marker as its
+// prompt).
 import OpenAI from 'openai';
 import { createReadStream, readFileSync } from 'node:fs';
 import { strict as assert } from 'node:assert';
@@ -143,6 +144,23 @@ const scenarios = {
   'verbose-json-words': () => verbose(['word']),
   'verbose-json-segments': () => verbose(['segment']),
   'verbose-json-both': () => verbose(['word', 'segment']),
+  // The field as hand-built forms name it, without the SDK's []: the same words come back.
+  async 'granularities-without-brackets'() {
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(args.speech)], { type: 'audio/wav' }), 'speech.wav');
+    form.append('model', 'whisper-1');
+    form.append('response_format', 'verbose_json');
+    form.append('timestamp_granularities', 'word');
+    const response = await fetch(`${args['base-url']}/audio/transcriptions`, {
+      method: 'POST', body: form, headers: { Authorization: `Bearer ${args['api-key']}` },
+    });
+    assert.equal(response.status, 200);
+    const data = await response.json();
+    assert.ok(Array.isArray(data.words) && data.words.length > 3, `words: ${JSON.stringify(data.words)}`);
+    data.words.forEach((w) => assert.ok(typeof w.word === 'string' && isNumber(w.start) && isNumber(w.end)));
+    assert.equal(data.words.map((w) => w.word).join(' '), data.text);
+    return { words: data.words.length };
+  },
   async 'granularities-need-verbose'() {
     const seen = await refusal(client.audio.transcriptions.create({ file: speech(), model: 'whisper-1',
       response_format: 'json', timestamp_granularities: ['word'] }));

@@ -26,8 +26,8 @@ class OpenAiSdkTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"json", "text", "srt", "vtt", "verbose-json", "verbose-json-words", "verbose-json-segments",
-      "verbose-json-both", "granularities-need-verbose", "models", "bad-file", "wrong-key", "unknown-model",
-      "bad-format"})
+      "verbose-json-both", "granularities-without-brackets", "granularities-need-verbose", "models", "bad-file",
+      "wrong-key", "unknown-model", "bad-format"})
   void scenarioPassesWithTheOfficialSdk(String scenario, @TempDir Path dir) throws Exception {
     Path notMedia = Files.writeString(dir.resolve("notes.mp3"), "these are meeting notes, not audio\n".repeat(40));
     JsonObject saw = play(scenario, SpeechSamples.librivox().get(0).wav(), "--not-media", notMedia.toString());
