@@ -204,6 +204,49 @@ class CollabMeshTest {
     }
   }
 
+  /**
+   * A node compacts one log at a time (documents edited alike pass the threshold together); each compaction leads to
+   * the next, so every long log is merged, not only the first.
+   */
+  @Test
+  void documentsPassingTheThresholdTogetherAreAllCompacted() throws Exception {
+    TestMesh mesh = TestMesh.get();
+    DocumentRepository documents = new DocumentRepository(mesh.pool);
+    List<String> docs = List.of(document(), document(), document());
+    List<CollabTestClient> clients = new ArrayList<>();
+    try {
+      for (String doc : docs) {
+        CollabTestClient client = CollabTestClient.connect(mesh.clientVertx, mesh.edgePort, doc, token(mesh, doc, "write"));
+        clients.add(client);
+        client.awaitSynced();
+      }
+      // Past the threshold (collab.compactAfterRows, 500) in each of them.
+      for (int i = 0; i < 600; i++) {
+        for (CollabTestClient client : clients) {
+          client.insert("e" + i + ";");
+        }
+      }
+      for (CollabTestClient client : clients) {
+        client.awaitText(t -> t.contains("e599;"), Duration.ofSeconds(30), "every edit");
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      List<Integer> rows;
+      do {
+        rows = new ArrayList<>();
+        for (String doc : docs) {
+          long id = Blocking.await(documents.find(mesh.projectA.projectId(), doc), SOON).orElseThrow().id();
+          rows.add(Blocking.await(documents.updatesAfter(id, 0), SOON).size());
+        }
+        if (rows.stream().anyMatch(n -> n > 100)) {
+          Thread.sleep(200);
+        }
+      } while (rows.stream().anyMatch(n -> n > 100) && System.nanoTime() < deadline);
+      assertThat(rows).as("rows of each log after compaction (each had 600 and more)").allMatch(n -> n <= 100);
+    } finally {
+      clients.forEach(CollabTestClient::close);
+    }
+  }
+
   @Test
   void theCollabFiguresAreOnMetrics() throws Exception {
     TestMesh mesh = TestMesh.get();
@@ -218,7 +261,8 @@ class CollabMeshTest {
       }
       assertThat(metrics).contains("atelier_collab_connections ", "atelier_collab_documents_open ",
           "atelier_collab_updates_total", "atelier_collab_update_bytes_total", "atelier_collab_commit_seconds",
-          "atelier_collab_compactions_total", "atelier_collab_relays_received_total");
+          "atelier_collab_compactions_total", "atelier_collab_compaction_merge_seconds_count",
+          "atelier_collab_relays_received_total");
       // Both nodes of this JVM count into one registry (one node per JVM in production): the count, not its split.
       assertThat(metrics.lines().filter(l -> l.startsWith("atelier_collab_updates_total")).findFirst().orElseThrow())
           .doesNotEndWith(" 0.0");

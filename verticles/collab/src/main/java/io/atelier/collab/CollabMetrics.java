@@ -18,6 +18,7 @@ final class CollabMetrics {
   private final Counter relayed;
   private final Counter catchUps;
   private final Counter compactions;
+  private final Timer compactionMerge;
   private final Counter refused;
   private final Timer commit;
   private final DistributionSummary batch;
@@ -41,6 +42,8 @@ final class CollabMetrics {
         .register(registry);
     compactions = Counter.builder("atelier.collab.compactions").description("Logs merged into one row")
         .register(registry);
+    compactionMerge = Timer.builder("atelier.collab.compaction.merge")
+        .description("Time to merge a log's rows into one, on a worker thread").register(registry);
     refused = Counter.builder("atelier.collab.sockets.closed.refused")
         .description("Sockets closed for bad input, a limit or a refused permission").register(registry);
     commit = Timer.builder("atelier.collab.commit").description("Time to commit one batch of updates")
@@ -69,8 +72,9 @@ final class CollabMetrics {
     catchUps.increment();
   }
 
-  void compacted() {
+  void compacted(long mergeNanos) {
     compactions.increment();
+    compactionMerge.record(mergeNanos, TimeUnit.NANOSECONDS);
   }
 
   void refused() {

@@ -286,14 +286,20 @@ final class DocumentRoom {
         return Future.succeededFuture(false);
       }
       long last = rows.get(rows.size() - 1).position();
-      return vertx.executeBlocking(() -> yjs.merge(rows.stream().map(LoggedUpdate::update).toList()), false)
-          .compose(mergedRows -> documents.compact(documentId, last, rows.size(), mergedRows))
-          .onSuccess(compacted -> {
-            if (compacted) {
-              logRows -= rows.size() - 1;
-              metrics.compacted();
-            }
-          });
+      record Merged(byte[] update, long nanos) {
+      }
+      return vertx.executeBlocking(() -> {
+            long start = System.nanoTime();
+            byte[] merged = yjs.merge(rows.stream().map(LoggedUpdate::update).toList());
+            return new Merged(merged, System.nanoTime() - start);
+          }, false)
+          .compose(merged -> documents.compact(documentId, last, rows.size(), merged.update())
+              .onSuccess(compacted -> {
+                if (compacted) {
+                  logRows -= rows.size() - 1;
+                  metrics.compacted(merged.nanos());
+                }
+              }));
     }).onComplete(result -> {
       compacting = false;
       done.handle(result);

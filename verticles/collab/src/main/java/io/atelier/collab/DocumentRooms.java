@@ -50,6 +50,7 @@ final class DocumentRooms {
   private final Map<Long, Key> keys = new HashMap<>();
   private final List<Long> timers = new ArrayList<>();
   private int connections;
+  private boolean compacting;
 
   DocumentRooms(Vertx vertx, CollabConfig config, DocumentRepository documents, UpdateLog log, YjsUpdates yjs,
                 CollabMetrics metrics, String nodeId) {
@@ -196,11 +197,38 @@ final class DocumentRooms {
         closeRoom(room, CollabConnection.DOCUMENT_DELETED, "the document was deleted");
       } else if (room.behind(head)) {
         room.catchUp();
-      } else if (room.wantsCompaction(config.compactAfterRows())) {
-        room.compact(documents, config.compactAfterRows()).onFailure(e -> LOG.warn("document={} compaction failed: {}", room.documentId(),
-            e.toString()));
       }
-    }));
+    })).onSuccess(ignored -> compactNext());
+  }
+
+  /**
+   * Compacts the logs that have grown past the threshold one after another, never several at once: documents edited
+   * alike pass it together, and their merges at once would take the cores from the event loops for as long.
+   */
+  private void compactNext() {
+    if (compacting) {
+      return;
+    }
+    List<DocumentRoom> due = new ArrayList<>();
+    eachRoom(room -> {
+      if (room.wantsCompaction(config.compactAfterRows())) {
+        due.add(room);
+      }
+    });
+    if (due.isEmpty()) {
+      return;
+    }
+    DocumentRoom room = due.get(0);
+    compacting = true;
+    room.compact(documents, config.compactAfterRows())
+        .onFailure(e -> LOG.warn("document={} compaction failed: {}", room.documentId(), e.toString()))
+        .onComplete(done -> {
+          compacting = false;
+          // Only after a compaction that did its work: a failed or outrun one waits for the next tick.
+          if (done.succeeded() && done.result()) {
+            compactNext();
+          }
+        });
   }
 
   private void closeIdle() {
