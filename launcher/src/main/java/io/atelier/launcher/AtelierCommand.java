@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "atelier 0.1.0",
     description = "Atelier: upload, transcribe, enrich, render and co-edit media on one reactive mesh.",
-    subcommands = {DevCommand.class, NodeCommand.class, ProjectCommand.class, BenchCommand.class,
+    subcommands = {DevCommand.class, NodeCommand.class, SuperviseCommand.class, RollCommand.class,
+        ProjectCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class AtelierCommand implements Runnable {
 

@@ -7,6 +7,7 @@ import io.atelier.database.PostgresConfig;
 import io.atelier.embedded.EmbeddedServices;
 import io.atelier.embedded.FreePorts;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
@@ -59,7 +60,7 @@ final class DevCommand implements Callable<Integer> {
       Migrations.apply(PostgresConfig.from(config));
       writeNodeConfig(data.resolve("node.json"), config);
       node = Blocking.await(MeshNode.start(config, VerticleName.parseList(verticles)), Duration.ofMinutes(3));
-      String apiKey = Blocking.await(developmentKey(node, config, data), Duration.ofSeconds(30));
+      String apiKey = Blocking.await(developmentKey(node.vertx(), config, data), Duration.ofSeconds(30));
       int edgePort = config.getJsonObject("edge").getInteger("port");
       System.out.println();
       System.out.println("Atelier is running at http://127.0.0.1:" + edgePort + "  (data: " + data + "; Ctrl-C to stop)");
@@ -92,15 +93,15 @@ final class DevCommand implements Callable<Integer> {
    * The configuration of this development mesh, for more nodes to join it from other JVMs. It holds the embedded
    * servers' local credentials, so only the owner may read it.
    */
-  private static void writeNodeConfig(Path file, JsonObject config) throws IOException {
+  static void writeNodeConfig(Path file, JsonObject config) throws IOException {
     Files.writeString(file, config.encodePrettily());
     Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
   }
 
   /** The development project's key, remembered in the data folder so it stays the same across restarts. */
-  private static Future<String> developmentKey(MeshNode node, JsonObject config, Path data) {
+  static Future<String> developmentKey(Vertx vertx, JsonObject config, Path data) {
     Path remembered = data.resolve("dev-project.json");
-    Pool pool = DatabasePool.create(node.vertx(), PostgresConfig.from(config));
+    Pool pool = DatabasePool.create(vertx, PostgresConfig.from(config));
     ApiKeyRepository keys = new ApiKeyRepository(pool);
     Future<Boolean> reusable = Future.succeededFuture(false);
     JsonObject saved = null;
@@ -127,7 +128,8 @@ final class DevCommand implements Callable<Integer> {
         .eventually(pool::close);
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes {@code root} and everything under it; nothing when it does not exist. */
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
