@@ -4,10 +4,7 @@ import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.JobState;
 import io.atelier.contracts.JobKind;
 import io.atelier.database.DatabasePool;
-import io.atelier.database.Migrations;
 import io.atelier.database.PostgresConfig;
-import io.atelier.embedded.EmbeddedServices;
-import io.atelier.embedded.FreePorts;
 import io.atelier.jobs.JobHandler;
 import io.atelier.jobs.JobQueue;
 import io.atelier.jobs.JobEngine;
@@ -27,13 +24,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Benchmarks, printed side by side with their peers, run in one go on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against peer systems.",
@@ -47,7 +48,8 @@ final class BenchCommand implements Runnable {
 
   @Command(name = "jobs", mixinStandardHelpOptions = true,
       description = {"No-op jobs through the whole engine (submit, PostgreSQL row, Redis stream, worker, every state "
-          + "change committed), then the same through BullMQ on the same Redis: jobs/s and queue latency p50/p99."})
+          + "change committed), then the same through BullMQ on the same Redis: jobs/s and queue latency p50/p99; on "
+          + "the servers as dev runs them and again on durable ones."})
   static final class Jobs implements Callable<Integer> {
 
     // Long enough (some ten seconds per engine here) that a noisy machine's hiccups average out.
@@ -73,6 +75,37 @@ final class BenchCommand implements Runnable {
     @Option(names = "--bullmq", paramLabel = "SCRIPT", description = "The BullMQ peer script (bench/bullmq/bench.mjs); omit to run Atelier alone.")
     Path bullmqScript;
 
+    @Option(names = "--durability", paramLabel = "off|on|both", defaultValue = "both",
+        converter = Durabilities.Parser.class, description = "off: the servers as dev runs them "
+        + "(PostgreSQL's fsync and synchronous_commit off, Redis's AOF fsynced every second); on: nothing acknowledged "
+        + "may be lost (PostgreSQL's fsync and synchronous_commit on, Redis appendfsync always); both: off, then on, on "
+        + "fresh servers, printed side by side (default: ${DEFAULT-VALUE}).")
+    Durabilities durability;
+
+    enum Durabilities {
+      OFF(List.of(BenchServers.Mode.DEV_DEFAULTS)),
+      ON(List.of(BenchServers.Mode.DURABLE)),
+      BOTH(List.of(BenchServers.Mode.DEV_DEFAULTS, BenchServers.Mode.DURABLE));
+
+      final List<BenchServers.Mode> modes;
+
+      Durabilities(List<BenchServers.Mode> modes) {
+        this.modes = modes;
+      }
+
+      /** {@code off}, {@code on} or {@code both}, as typed. */
+      static final class Parser implements ITypeConverter<Durabilities> {
+        @Override
+        public Durabilities convert(String value) {
+          try {
+            return valueOf(value.toUpperCase(Locale.ROOT));
+          } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("'" + value + "' is none of off, on, both");
+          }
+        }
+      }
+    }
+
     record Result(String engine, int jobs, double seconds, double jobsPerSecond, double p50Ms, double p99Ms) {
     }
 
@@ -80,25 +113,30 @@ final class BenchCommand implements Runnable {
     record Results(Result throughput, Result paced) {
     }
 
+    /** Both engines on the servers of one mode; {@code bullmq} is null when the peer was not asked for. */
+    record DurabilityRun(BenchServers.Mode mode, String reportedSettings, Results atelier, Results bullmq) {
+      List<Results> engines() {
+        return bullmq == null ? List.of(atelier) : List.of(atelier, bullmq);
+      }
+    }
+
     @Override
     public Integer call() throws Exception {
       // One log line per job is right for operating a mesh, but would measure the console, not the engine.
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.atelier.jobs"))
           .setLevel(ch.qos.logback.classic.Level.WARN);
-      // Stopped mid-run too (Ctrl-C, SIGTERM), the embedded servers stop and their folder (some 300 MB) goes with them.
-      EmbeddedServices services = EmbeddedServices.startTemporary("atelier-bench-");
-      try {
-        JsonObject config = EmbeddedMeshConfig.build(services, services.folder(), 0, "bench", FreePorts.pick(), List.of());
-        PostgresConfig postgres = PostgresConfig.from(config);
-        Migrations.apply(postgres);
-        Results atelier = runAtelier(new PostgresConfig(postgres.host(), postgres.port(), postgres.database(),
-            postgres.user(), postgres.password(), Math.max(8, concurrency + 4)), services.redisUri());
-        Results bullmq = bullmqScript == null ? null : runBullmq(services.redisUri());
-        print(atelier, bullmq);
-        return 0;
-      } finally {
-        services.close();
+      List<DurabilityRun> runs = new ArrayList<>();
+      // Fresh servers for each mode: nothing the first run wrote (its WAL, its AOF, its dead rows) weighs on the next.
+      for (BenchServers.Mode mode : durability.modes) {
+        try (BenchServers servers = BenchServers.start(mode)) {
+          PostgresConfig postgres = servers.postgres().withPoolSize(Math.max(8, concurrency + 4));
+          Results atelier = runAtelier(postgres, servers.redisUri());
+          Results bullmq = bullmqScript == null ? null : runBullmq(servers.redisUri());
+          runs.add(new DurabilityRun(mode, servers.reported(), atelier, bullmq));
+        }
       }
+      print(runs);
+      return 0;
     }
 
     private Results runAtelier(PostgresConfig postgres, String redisUri) {
@@ -257,25 +295,58 @@ final class BenchCommand implements Runnable {
           run.getDouble("p50Ms"), run.getDouble("p99Ms"));
     }
 
-    private void print(Results atelier, Results bullmq) {
-      int cores = Runtime.getRuntime().availableProcessors();
-      System.out.printf(Locale.ROOT, "%nno-op jobs, concurrency %d, %d measured after %d warm-up, %d cores: as fast as "
-          + "each engine goes%n", concurrency, jobs, warmup, cores);
-      table(atelier.throughput(), bullmq == null ? null : bullmq.throughput());
-      if (bullmq != null) {
-        System.out.printf(Locale.ROOT, "atelier / bullmq throughput: %.2f%n",
-            atelier.throughput().jobsPerSecond() / bullmq.throughput().jobsPerSecond());
+    private void print(List<DurabilityRun> runs) {
+      System.out.printf(Locale.ROOT, "%nno-op jobs, concurrency %d, %d measured after %d warm-up, %d cores; the servers, "
+          + "as they report themselves:%n", concurrency, jobs, warmup, Runtime.getRuntime().availableProcessors());
+      for (DurabilityRun run : runs) {
+        System.out.printf(Locale.ROOT, "  %s: %s%n", run.mode().label, run.reportedSettings());
       }
+      System.out.printf(Locale.ROOT, "%nas fast as each engine goes%n");
+      table(runs, Results::throughput, true);
       System.out.printf(Locale.ROOT, "%n%d jobs offered at %d jobs/s: queue latency, submit call to handler start%n",
           pacedJobs, rate);
-      table(atelier.paced(), bullmq == null ? null : bullmq.paced());
+      table(runs, Results::paced, false);
     }
 
-    private static void table(Result atelier, Result bullmq) {
-      System.out.printf(Locale.ROOT, "%-14s %8s %9s %10s %9s %9s%n", "engine", "jobs", "seconds", "jobs/s", "p50 ms", "p99 ms");
-      for (Result r : bullmq == null ? List.of(atelier) : List.of(atelier, bullmq)) {
-        System.out.printf(Locale.ROOT, "%-14s %8d %9.2f %10.0f %9.1f %9.1f%n", r.engine(), r.jobs(), r.seconds(),
-            r.jobsPerSecond(), r.p50Ms(), r.p99Ms());
+    /**
+     * A row per engine, a group of columns per mode, for {@code which} of an engine's runs; with {@code ratios}, the
+     * engines' throughput ratio in each mode and, with two modes, each engine's durable throughput over its dev one.
+     */
+    private static void table(List<DurabilityRun> runs, Function<Results, Result> which, boolean ratios) {
+      boolean modeRatio = ratios && runs.size() == 2;
+      StringBuilder heading = new StringBuilder(String.format(Locale.ROOT, "%-16s", ""));
+      StringBuilder columns = new StringBuilder(String.format(Locale.ROOT, "%-16s", "engine"));
+      for (DurabilityRun r : runs) {
+        heading.append(String.format(Locale.ROOT, "  %-27s", r.mode().label));
+        columns.append(String.format(Locale.ROOT, "  %9s %8s %8s", "jobs/s", "p50 ms", "p99 ms"));
+      }
+      if (modeRatio) {
+        // Two modes are --durability both: dev defaults, then durable.
+        columns.append("  durable / dev");
+      }
+      System.out.println(heading.toString().stripTrailing());
+      System.out.println(columns);
+      for (int engine = 0; engine < runs.get(0).engines().size(); engine++) {
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-16s",
+            which.apply(runs.get(0).engines().get(engine)).engine()));
+        for (DurabilityRun r : runs) {
+          Result result = which.apply(r.engines().get(engine));
+          row.append(String.format(Locale.ROOT, "  %9.0f %8.1f %8.1f", result.jobsPerSecond(), result.p50Ms(),
+              result.p99Ms()));
+        }
+        if (modeRatio) {
+          row.append(String.format(Locale.ROOT, "  %.2f", which.apply(runs.get(1).engines().get(engine)).jobsPerSecond()
+              / which.apply(runs.get(0).engines().get(engine)).jobsPerSecond()));
+        }
+        System.out.println(row);
+      }
+      if (ratios && runs.get(0).bullmq() != null) {
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-16s", "atelier / bullmq"));
+        for (DurabilityRun r : runs) {
+          row.append(String.format(Locale.ROOT, "  %9.2f %17s", which.apply(r.atelier()).jobsPerSecond()
+              / which.apply(r.bullmq()).jobsPerSecond(), ""));
+        }
+        System.out.println(row.toString().stripTrailing());
       }
     }
   }

@@ -8,12 +8,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code atelier bench jobs} as a user runs it, stopped halfway: nothing of it may outlive it. */
+/**
+ * {@code atelier bench jobs} as a user runs it: on fresh servers per durability, labelled with what the servers report;
+ * stopped halfway, nothing of it may outlive it.
+ */
 class BenchCommandIT {
+
+  private static final Pattern SERVICES_UP = Pattern.compile(".*embedded services up in \\d+ ms under (\\S+)$");
+
+  @Test
+  void eachDurabilityRunsOnFreshServersAndIsLabelledWithWhatTheServersReport(@TempDir Path dir) throws Exception {
+    try (LauncherProcess bench = LauncherProcess.start("bench", dir, Map.of(), List.of("-Djava.io.tmpdir=" + dir),
+        "bench", "jobs", "--warmup", "20", "--jobs", "200", "--paced-jobs", "20", "--rate", "100")) {
+      try {
+        assertThat(bench.process.waitFor(180, TimeUnit.SECONDS)).as("tiny runs end within 3 minutes").isTrue();
+        assertThat(bench.process.exitValue()).isZero();
+        assertThat(bench.printed("  fsync off (dev defaults): PostgreSQL fsync=off, synchronous_commit=off, "
+            + "full_page_writes=on; Redis appendonly=yes, appendfsync=everysec")).isTrue();
+        assertThat(bench.printed("  durable: PostgreSQL fsync=on, synchronous_commit=on, full_page_writes=on; "
+            + "Redis appendonly=yes, appendfsync=always")).isTrue();
+        assertThat(bench.linesAfter("as fast as each engine goes")).first().asString()
+            .contains("fsync off (dev defaults)").contains("durable");
+        List<String> folders;
+        synchronized (bench.output) {
+          folders = bench.output.stream().map(SERVICES_UP::matcher).filter(Matcher::matches).map(m -> m.group(1)).toList();
+        }
+        assertThat(folders).as("one set of servers per durability, each in its own folder").hasSize(2)
+            .doesNotHaveDuplicates();
+      } finally {
+        System.out.println(bench.transcript());
+      }
+    }
+  }
 
   @Test
   void aBenchStoppedMidRunLeavesNoServerAndNothingInTheTemporaryFolder(@TempDir Path dir) throws Exception {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -81,16 +82,17 @@ final class EmbeddedRedis implements AutoCloseable {
     return null;
   }
 
-  static EmbeddedRedis start(Path binary, Path dataDir, Path logDir) {
+  static EmbeddedRedis start(Path binary, Path dataDir, Path logDir, Durability durability) {
     int port = FreePorts.pick();
-    ChildProcess process = ChildProcess.start("redis", List.of(
+    List<String> command = new ArrayList<>(List.of(
         binary.toString(),
         "--port", Integer.toString(port),
         "--bind", "127.0.0.1",
         "--dir", mkdirs(dataDir).toString(),
-        "--appendonly", "yes",
         "--save", "",
-        "--daemonize", "no"), dataDir, logDir.resolve("redis.log"));
+        "--daemonize", "no"));
+    durability.redisSettings().forEach(setting -> command.addAll(List.of("--" + setting.name(), setting.value())));
+    ChildProcess process = ChildProcess.start("redis", command, dataDir, logDir.resolve("redis.log"));
     process.awaitPort(port, Duration.ofSeconds(20));
     return new EmbeddedRedis(process, port);
   }

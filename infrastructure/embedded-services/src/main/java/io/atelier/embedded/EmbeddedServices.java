@@ -24,6 +24,7 @@ public final class EmbeddedServices implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServices.class);
 
   private final Path root;
+  private final Durability durability;
   private volatile EmbeddedPostgres postgres;
   private final int postgresPort;
   private final EmbeddedRedis redis;
@@ -32,8 +33,10 @@ public final class EmbeddedServices implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean temporary;
 
-  private EmbeddedServices(Path root, EmbeddedPostgres postgres, EmbeddedRedis redis, EmbeddedS3 s3) {
+  private EmbeddedServices(Path root, Durability durability, EmbeddedPostgres postgres, EmbeddedRedis redis,
+                           EmbeddedS3 s3) {
     this.root = root;
+    this.durability = durability;
     this.postgres = postgres;
     this.postgresPort = postgres.getPort();
     this.redis = redis;
@@ -48,6 +51,11 @@ public final class EmbeddedServices implements AutoCloseable {
    * (closed, or the JVM exits): for tests and benchmarks, which would otherwise leave some 160 MB behind per run.
    */
   public static EmbeddedServices startTemporary(String prefix) {
+    return startTemporary(prefix, Durability.DEV_DEFAULTS);
+  }
+
+  /** {@link #startTemporary(String)} with the servers writing to disk as {@code durability} says. */
+  public static EmbeddedServices startTemporary(String prefix, Durability durability) {
     Path folder;
     try {
       folder = Files.createTempDirectory(prefix);
@@ -55,7 +63,7 @@ public final class EmbeddedServices implements AutoCloseable {
       throw new UncheckedIOException("no temporary folder for the embedded services", e);
     }
     try {
-      EmbeddedServices services = start(folder);
+      EmbeddedServices services = start(folder, durability);
       services.temporary = true;
       return services;
     } catch (RuntimeException e) {
@@ -71,6 +79,10 @@ public final class EmbeddedServices implements AutoCloseable {
 
   /** Starts all three servers in parallel; data in {@code folder} survives a restart on the same folder. */
   public static EmbeddedServices start(Path folder) {
+    return start(folder, Durability.DEV_DEFAULTS);
+  }
+
+  private static EmbeddedServices start(Path folder, Durability durability) {
     Path root = folder.toAbsolutePath();
     Path bin = root.resolve("bin");
     Path logs = root.resolve("logs");
@@ -79,8 +91,10 @@ public final class EmbeddedServices implements AutoCloseable {
     Path redisBinary = EmbeddedRedis.locateBinary();
     Path s3Jar = EmbeddedS3.extractJar(bin);
     CompletableFuture<EmbeddedS3> s3 = CompletableFuture.supplyAsync(() -> EmbeddedS3.start(s3Jar, root.resolve("s3"), logs));
-    CompletableFuture<EmbeddedRedis> redis = CompletableFuture.supplyAsync(() -> EmbeddedRedis.start(redisBinary, root.resolve("redis"), logs));
-    CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(() -> startPostgres(root, FreePorts.pick()));
+    CompletableFuture<EmbeddedRedis> redis = CompletableFuture.supplyAsync(
+        () -> EmbeddedRedis.start(redisBinary, root.resolve("redis"), logs, durability));
+    CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(
+        () -> startPostgres(root, FreePorts.pick(), durability));
     try {
       CompletableFuture.allOf(s3, redis, postgres).join();
     } catch (CompletionException e) {
@@ -89,12 +103,12 @@ public final class EmbeddedServices implements AutoCloseable {
       postgres.thenAccept(EmbeddedServices::closeQuietly);
       throw new IllegalStateException("embedded services failed to start: " + e.getCause().getMessage(), e.getCause());
     }
-    EmbeddedServices services = new EmbeddedServices(root, postgres.join(), redis.join(), s3.join());
+    EmbeddedServices services = new EmbeddedServices(root, durability, postgres.join(), redis.join(), s3.join());
     LOG.info("embedded services up in {} ms under {}", (System.nanoTime() - started) / 1_000_000, root);
     return services;
   }
 
-  private static EmbeddedPostgres startPostgres(Path root, int port) {
+  private static EmbeddedPostgres startPostgres(Path root, int port, Durability durability) {
     Path bin = root.resolve("bin");
     Path logs = root.resolve("logs");
     try {
@@ -103,7 +117,7 @@ public final class EmbeddedServices implements AutoCloseable {
       // The builder creates its default working folder in java.io.tmpdir before any override applies; this
       // property (the library's own) moves that default into our folder, so nothing is left in /tmp.
       System.setProperty("ot.epg.working-dir", bin.resolve("postgres").toString());
-      return EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setPort(port)
           .setDataDirectory(root.resolve("postgres"))
           .setCleanDataDirectory(false)
@@ -112,8 +126,10 @@ public final class EmbeddedServices implements AutoCloseable {
           .setPGStartupWait(Duration.ofSeconds(60))
           .setServerConfig("max_connections", "200")
           .setOutputRedirector(Redirect.appendTo(logs.resolve("postgres.log").toFile()))
-          .setErrorRedirector(Redirect.appendTo(logs.resolve("postgres.log").toFile()))
-          .start();
+          .setErrorRedirector(Redirect.appendTo(logs.resolve("postgres.log").toFile()));
+      // The library starts the server with -F (fsync off); a -c fsync=on after it wins.
+      durability.postgresSettings().forEach(setting -> builder.setServerConfig(setting.name(), setting.value()));
+      return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL failed to start", e);
     }
@@ -129,7 +145,7 @@ public final class EmbeddedServices implements AutoCloseable {
   }
 
   public synchronized void restartPostgres() {
-    postgres = startPostgres(root, postgresPort);
+    postgres = startPostgres(root, postgresPort, durability);
   }
 
   public String redisUri() {

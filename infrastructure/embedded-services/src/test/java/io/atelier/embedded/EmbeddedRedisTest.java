@@ -24,7 +24,8 @@ class EmbeddedRedisTest {
   void theRedisThatRunsIsRedis7FromThePath(@TempDir Path data) throws Exception {
     Path binary = EmbeddedRedis.locateBinary();
     assertThat(EmbeddedRedis.version(binary)).startsWith(EmbeddedRedis.MAJOR + ".");
-    try (EmbeddedRedis redis = EmbeddedRedis.start(binary, data.resolve("redis"), data.resolve("logs"))) {
+    try (EmbeddedRedis redis = EmbeddedRedis.start(binary, data.resolve("redis"), data.resolve("logs"),
+        Durability.DEV_DEFAULTS)) {
       int port = Integer.parseInt(redis.uri().substring(redis.uri().lastIndexOf(':') + 1));
       // What the server says of itself, not what its binary printed.
       try (Socket socket = new Socket("127.0.0.1", port)) {
