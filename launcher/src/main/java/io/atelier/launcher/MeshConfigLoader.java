@@ -39,7 +39,7 @@ final class MeshConfigLoader {
   static void applyEnvironment(JsonObject config, Map<String, String> environment) {
     for (Map.Entry<String, String> variable : environment.entrySet()) {
       String name = variable.getKey();
-      if (!name.startsWith("ATELIER_") || name.equals("ATELIER_API_KEY")) {
+      if (!name.startsWith("ATELIER_") || name.equals("ATELIER_API_KEY") || name.equals(NodeCommand.SUPERVISOR_PID)) {
         continue;
       }
       String[] parts = name.substring("ATELIER_".length()).toLowerCase(Locale.ROOT).split("_", 2);

@@ -32,6 +32,9 @@ final class NodeCommand implements Callable<Integer> {
   /** The longest a drain may take before the stop gives up waiting (a second signal ends it at once). */
   static final Duration STOP_LIMIT = Duration.ofMinutes(10);
 
+  /** Set by {@code atelier supervise} for the nodes it starts: its own process id. */
+  static final String SUPERVISOR_PID = "ATELIER_SUPERVISOR_PID";
+
   @Override
   public Integer call() throws InterruptedException {
     Set<VerticleName> names = VerticleName.parseList(verticles);
@@ -41,11 +44,29 @@ final class NodeCommand implements Callable<Integer> {
     }
     MeshNode node = Blocking.await(MeshNode.start(config, names), Duration.ofMinutes(2));
     StopSignals.install(() -> Blocking.await(node.stop(), STOP_LIMIT));
+    stopWithSupervisor(node);
     System.out.println("Atelier node " + node.node().id() + " running " + verticles + "; Ctrl-C to stop");
     // However the stop was asked for (a signal, an admin's drain request), the process ends with the node.
     CountDownLatch stopped = new CountDownLatch(1);
     node.stopped().onComplete(done -> stopped.countDown());
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A node that {@code atelier supervise} started drains and stops when its supervisor is gone, even killed: a mesh
+   * of orphans nobody restarts or rolls would be worse than none.
+   */
+  private static void stopWithSupervisor(MeshNode node) {
+    String supervisor = System.getenv(SUPERVISOR_PID);
+    if (supervisor == null) {
+      return;
+    }
+    ProcessHandle.of(Long.parseLong(supervisor)).map(ProcessHandle::onExit)
+        .orElse(java.util.concurrent.CompletableFuture.completedFuture(null))
+        .thenRun(() -> {
+          System.err.println("atelier: the supervisor (pid " + supervisor + ") is gone; draining");
+          node.stop();
+        });
   }
 }

@@ -112,6 +112,7 @@ final class SupervisedNode {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     Map<String, String> env = builder.environment();
+    env.put(NodeCommand.SUPERVISOR_PID, Long.toString(ProcessHandle.current().pid()));
     env.put("ATELIER_CLUSTER_PORT", Integer.toString(plan.clusterPort(spec, g)));
     env.put("ATELIER_CLUSTER_MEMBERS", String.join(",", plan.members()));
     env.put("ATELIER_METRICS_PORT", Integer.toString(plan.metricsPort(spec, g)));
