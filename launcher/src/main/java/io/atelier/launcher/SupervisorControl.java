@@ -1,5 +1,6 @@
 package io.atelier.launcher;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -57,15 +58,28 @@ final class SupervisorControl {
     HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
     response.write("");
     VerticleName target = verticle;
-    vertx.executeBlocking(() -> {
-      supervisor.roll(target, event -> response.write(event.encode() + "\n"));
-      return null;
-    }, false).onComplete(done -> {
-      if (done.failed()) {
-        response.write(new JsonObject().put("event", "failed").put("reason", done.cause().getMessage()).encode() + "\n");
+    Context context = vertx.getOrCreateContext();
+    // A roll takes minutes of waiting on processes: a thread of its own, not one of the pool's.
+    Thread roller = new Thread(() -> {
+      String failure = null;
+      try {
+        supervisor.roll(target, event -> context.runOnContext(v -> response.write(event.encode() + "\n")));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = "the supervisor is stopping";
+      } catch (RuntimeException e) {
+        failure = e.getMessage();
       }
-      response.end();
-    });
+      String failed = failure;
+      context.runOnContext(v -> {
+        if (failed != null) {
+          response.write(new JsonObject().put("event", "failed").put("reason", failed).encode() + "\n");
+        }
+        response.end();
+      });
+    }, "atelier-roll");
+    roller.setDaemon(true);
+    roller.start();
   }
 
   private static void problem(HttpServerResponse response, int status, String detail) {

@@ -67,9 +67,32 @@ final class NodeScripts {
     return run(folder, timeout, command.toArray(String[]::new));
   }
 
+  /** Starts {@code node script args...} in {@code folder} and leaves it running, its lines collected in {@code output}. */
+  static Process start(Path folder, List<String> output, String... scriptAndArgs) throws IOException, InterruptedException {
+    install(folder);
+    List<String> command = new ArrayList<>(List.of("node"));
+    command.addAll(List.of(scriptAndArgs));
+    Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
+    collect(process, output);
+    return process;
+  }
+
   private static Result run(Path folder, Duration timeout, String... command) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
     List<String> output = Collections.synchronizedList(new ArrayList<>());
+    Thread reader = collect(process, output);
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor();
+      reader.join(1000);
+      throw new AssertionError(String.join(" ", command) + " ran past " + timeout.toSeconds() + " s:\n"
+          + String.join("\n", output));
+    }
+    reader.join(5000);
+    return new Result(process.exitValue(), List.copyOf(output));
+  }
+
+  private static Thread collect(Process process, List<String> output) {
     Thread reader = new Thread(() -> {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
           StandardCharsets.UTF_8))) {
@@ -83,14 +106,6 @@ final class NodeScripts {
     }, "node-script-output");
     reader.setDaemon(true);
     reader.start();
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly().waitFor();
-      reader.join(1000);
-      throw new AssertionError(String.join(" ", command) + " ran past " + timeout.toSeconds() + " s:\n"
-          + String.join("\n", output));
-    }
-    reader.join(5000);
-    return new Result(process.exitValue(), List.copyOf(output));
+    return reader;
   }
 }

@@ -51,12 +51,9 @@ class RollingRestartIT {
       for (int i = 0; i < 2; i++) {
         edges[i] = startEdge(dir, "edge-" + (i + 1), edgePorts[i], clusterPorts[i], processes);
       }
-      int front = FreePorts.pick();
-      int stats = FreePorts.pick();
-      Process haproxy = startHaproxy(dir, front, stats, edgePorts);
-      try {
-        awaitBackends(stats, "UP", "UP");
-        String url = "http://127.0.0.1:" + front + "/v1/webhooks/secret";
+      try (Haproxy haproxy = Haproxy.start(dir, FreePorts.pick(), FreePorts.pick(), edgePorts)) {
+        haproxy.awaitBackends("UP", "UP");
+        String url = "http://127.0.0.1:" + haproxy.front() + "/v1/webhooks/secret";
         assertThat(get(url, key).statusCode()).isEqualTo(200);
 
         // wrk runs until told to stop (SIGINT, after which it prints its counts): through the whole roll, however long
@@ -72,7 +69,7 @@ class RollingRestartIT {
           assertThat(edges[i].process.exitValue()).as(edges[i].transcript()).isZero();
           assertThat(edges[i].printed("draining")).as("%s drained:\n%s", name, edges[i].transcript()).isTrue();
           edges[i] = startEdge(dir, name + "-again", edgePorts[i], clusterPorts[i], processes);
-          awaitBackends(stats, "UP", "UP");
+          haproxy.awaitBackends("UP", "UP");
         }
         Duration roll = Duration.ofNanos(System.nanoTime() - rollStarted);
         Thread.sleep(5_000);
@@ -87,9 +84,6 @@ class RollingRestartIT {
         System.out.println(report);
         assertThat(counted.requests()).as(report).isGreaterThan(1_000);
         assertThat(counted.failed()).as(report).isZero();
-      } finally {
-        haproxy.destroy();
-        haproxy.waitFor(10, TimeUnit.SECONDS);
       }
     } finally {
       for (LauncherProcess p : processes) {
@@ -172,67 +166,6 @@ class RollingRestartIT {
     processes.add(edge);
     edge.awaitLine(NODE_LINE, 120);
     return edge;
-  }
-
-  private static Process startHaproxy(Path dir, int front, int stats, int[] edges) throws IOException {
-    Path config = dir.resolve("haproxy.cfg");
-    Files.writeString(config, """
-        global
-            maxconn 4096
-
-        defaults
-            mode http
-            option redispatch
-            retries 2
-            timeout connect 2s
-            timeout client 30s
-            timeout server 30s
-
-        frontend api
-            bind 127.0.0.1:%d
-            default_backend edges
-
-        backend edges
-            balance roundrobin
-            option httpchk GET /health/ready
-            http-check expect status 200
-            default-server check inter 500ms fall 2 rise 2
-            server edge-1 127.0.0.1:%d
-            server edge-2 127.0.0.1:%d
-
-        listen stats
-            bind 127.0.0.1:%d
-            stats enable
-            stats uri /stats
-        """.formatted(front, edges[0], edges[1], stats));
-    return new ProcessBuilder("haproxy", "-db", "-f", config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("haproxy.log").toFile())
-        .start();
-  }
-
-  /** Waits until HAProxy's own view of the two edges (its CSV stats) is as given. */
-  private static void awaitBackends(int stats, String... statuses) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    List<String> seen = List.of();
-    while (System.nanoTime() < deadline) {
-      try {
-        seen = new ArrayList<>();
-        for (String line : get("http://127.0.0.1:" + stats + "/stats;csv", null).body().split("\n")) {
-          String[] fields = line.split(",");
-          if (fields.length > 17 && fields[0].equals("edges") && fields[1].startsWith("edge-")) {
-            seen.add(fields[17]);
-          }
-        }
-        if (seen.equals(List.of(statuses))) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // HAProxy is still starting.
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("HAProxy never saw the edges " + List.of(statuses) + "; last " + seen);
   }
 
   /** wrk's counts: every socket error and every response that is not 2xx or 3xx is a failed request. */

@@ -15,6 +15,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * {@code /collab/}: collaboration sockets on the edge's origin, so browsers need no second address. A node that runs
@@ -25,10 +28,14 @@ import io.vertx.ext.web.RoutingContext;
 final class CollabRoute {
 
   private static final long ENDPOINT_TIMEOUT_MILLIS = 2_000;
+  private static final short GOING_AWAY = 1001;
 
   private final Vertx vertx;
   private final Node node;
   private final WebSocketClient client;
+  /** The browsers' sockets relayed from here: a stopping edge closes them at once, so their clients reconnect. */
+  private final Set<ServerWebSocket> relayed = new HashSet<>();
+  private boolean stopping;
 
   CollabRoute(Vertx vertx, Node node, int maxMessageBytes) {
     this.vertx = vertx;
@@ -62,7 +69,14 @@ final class CollabRoute {
           // The collab node greets at once: hold that until the browser's side is there to take it.
           origin.pause();
           request.toWebSocket().onSuccess(browser -> {
-            relay(browser, origin);
+            if (stopping) {
+              browser.close(GOING_AWAY, "this node is stopping; reconnect");
+              origin.close();
+              return;
+            }
+            relayed.add(browser);
+            pipe(browser, origin, () -> relayed.remove(browser));
+            pipe(origin, browser, () -> { });
             origin.resume();
           }).onFailure(e -> origin.close());
         })
@@ -72,13 +86,20 @@ final class CollabRoute {
         });
   }
 
-  private static void relay(ServerWebSocket browser, WebSocket origin) {
-    pipe(browser, origin);
-    pipe(origin, browser);
+  /**
+   * Closes every relayed socket with 1001, as a collab node closes its own when it stops: the clients reconnect
+   * through another edge at once instead of holding this one's drain until its grace is over.
+   */
+  void stop() {
+    stopping = true;
+    for (ServerWebSocket browser : List.copyOf(relayed)) {
+      browser.close(GOING_AWAY, "this node is stopping; reconnect");
+    }
+    relayed.clear();
   }
 
   /** Frames from one side to the other, pausing the reader while the writer's queue is full. */
-  private static void pipe(WebSocketBase from, WebSocketBase to) {
+  private static void pipe(WebSocketBase from, WebSocketBase to, Runnable closed) {
     from.frameHandler(frame -> {
       if (frame.isBinary() || frame.isText() || frame.isContinuation()) {
         to.writeFrame(frame);
@@ -89,6 +110,7 @@ final class CollabRoute {
       }
     });
     from.closeHandler(v -> {
+      closed.run();
       Short code = from.closeStatusCode();
       if (code == null || code == 1005 || code == 1006) {
         to.close();

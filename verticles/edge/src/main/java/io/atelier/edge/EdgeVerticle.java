@@ -58,6 +58,7 @@ public final class EdgeVerticle extends VerticleBase {
   private ObjectStorage storage;
   private HttpServer server;
   private JobEventStreams eventStreams;
+  private CollabRoute collabRoute;
   private JobCompletions completions;
   private QueueMetrics queueMetrics;
   private WebhookDispatcher webhooks;
@@ -88,7 +89,8 @@ public final class EdgeVerticle extends VerticleBase {
       ctx.next();
     });
     HealthRoutes.mount(router, node);
-    new CollabRoute(vertx, node, MAX_WEBSOCKET_MESSAGE_BYTES).mount(router);
+    collabRoute = new CollabRoute(vertx, node, MAX_WEBSOCKET_MESSAGE_BYTES);
+    collabRoute.mount(router);
     new UploadRoute(vertx, node).mount(router);
     if (!edge.webDirectory().isEmpty()) {
       router.route("/app/*").handler(StaticHandler.create(FileSystemAccess.ROOT, edge.webDirectory())
@@ -156,6 +158,9 @@ public final class EdgeVerticle extends VerticleBase {
     }
     if (webhooks != null) {
       webhooks.stop();
+    }
+    if (collabRoute != null) {
+      collabRoute.stop();
     }
     Future<Void> closed = (eventStreams == null ? Future.<Void>succeededFuture() : eventStreams.stop())
         .eventually(() -> server == null ? Future.succeededFuture()
