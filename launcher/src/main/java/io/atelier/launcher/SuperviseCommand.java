@@ -3,6 +3,7 @@ package io.atelier.launcher;
 import io.atelier.database.Migrations;
 import io.atelier.database.PostgresConfig;
 import io.atelier.embedded.EmbeddedServices;
+import io.atelier.embedded.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -48,6 +49,8 @@ final class SuperviseCommand implements Callable<Integer> {
     Runnable closeServices = () -> { };
     Vertx vertx = Vertx.vertx();
     if (plan.embeddedDataDir() != null) {
+      // The embedded servers pick ports of their own: none of those the plan's nodes take in turn.
+      FreePorts.avoid(plan.portBase(), plan.portBase() + 4 * plan.nodes().size() - 1);
       EmbeddedServices services = EmbeddedServices.start(plan.embeddedDataDir().resolve("services"));
       // A reference, not a lambda over the services (see DevCommand): this class stays loadable without them.
       closeServices = services::close;

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,7 +23,19 @@ public final class FreePorts {
   private static final int LOWEST = 10_000;
   private static final int TRIES = 200;
 
+  /** Ports this process has promised to others (a supervisor's node ports): never picked. */
+  private static final List<int[]> AVOIDED = new CopyOnWriteArrayList<>();
+
   private FreePorts() {
+  }
+
+  /** Never picks a port from {@code first} to {@code last}, both included: they belong to someone else. */
+  public static void avoid(int first, int last) {
+    AVOIDED.add(new int[] {first, last});
+  }
+
+  private static boolean avoided(int port) {
+    return AVOIDED.stream().anyMatch(range -> port >= range[0] && port <= range[1]);
   }
 
   public static int pick() {
@@ -29,7 +43,7 @@ public final class FreePorts {
     if (below - LOWEST >= 1_000) {
       for (int i = 0; i < TRIES; i++) {
         int port = ThreadLocalRandom.current().nextInt(LOWEST, below);
-        if (free(port)) {
+        if (!avoided(port) && free(port)) {
           return port;
         }
       }
@@ -52,9 +66,10 @@ public final class FreePorts {
   }
 
   /** The first port of the kernel's ephemeral range (Linux's default where it cannot be read). */
-  private static int ephemeralRangeStart() {
+  static int ephemeralRangeStart() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      // Line by line: Files.readString reads a /proc file by its reported size, and gets one byte of it ("3").
+      String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
       return Integer.parseInt(range.split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 32_768;
