@@ -75,19 +75,20 @@ class BusRequestIdsTest {
   }
 
   @Test
-  void aHeaderTheSenderSetItselfIsKeptAndAnUnacceptableOneIsIgnored() throws Exception {
+  void anIdTheSenderGaveItselfIsKeptAsIsNoneAndAnUnacceptableOneIsIgnored() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
-    CountDownLatch handled = new CountDownLatch(2);
+    CountDownLatch handled = new CountDownLatch(3);
     vertx.eventBus().<String>consumer("events", message -> {
       seen.add(String.valueOf(RequestIds.current()));
       handled.countDown();
     }).completion().await(5, TimeUnit.SECONDS);
     forRequest("chaos-d", () -> {
       vertx.eventBus().publish("events", "a", new DeliveryOptions().addHeader(RequestIds.BUS_HEADER, "job-own-id"));
-      vertx.eventBus().publish("events", "b", new DeliveryOptions().addHeader(RequestIds.BUS_HEADER, "bad id\n"));
+      vertx.eventBus().publish("events", "b", BusRequestIds.forRequest(null));
+      vertx.eventBus().publish("events", "c", new DeliveryOptions().addHeader(RequestIds.BUS_HEADER, "bad id\n"));
       return Future.succeededFuture();
     });
     assertThat(handled.await(5, TimeUnit.SECONDS)).isTrue();
-    assertThat(seen).containsExactly("job-own-id", "null");
+    assertThat(seen).containsExactly("job-own-id", "null", "null");
   }
 }
