@@ -17,7 +17,7 @@
 -- after commit by its submitter, and should that fail the sweeper re-publishes it.
 CREATE OR REPLACE FUNCTION insert_jobs(ids uuid[], projects uuid[], kinds text[], assets uuid[], params text[],
                                        max_attempts integer[], webhooks text[], pipelines uuid[],
-                                       pipeline_steps integer[], published boolean)
+                                       pipeline_steps integer[], request_ids text[], published boolean)
 RETURNS SETOF jobs LANGUAGE plpgsql
 SET plan_cache_mode = auto SET enable_seqscan = off SET enable_bitmapscan = off
 SET enable_hashjoin = off SET enable_mergejoin = off
@@ -26,17 +26,27 @@ BEGIN
   RETURN QUERY
   WITH job AS (
     INSERT INTO jobs (id, project_id, kind, state, asset_id, params, max_attempts, webhook_url, pipeline_id,
-                      pipeline_step, published_at)
+                      pipeline_step, request_id, published_at)
     SELECT t.id, t.project_id, t.kind, 'queued', t.asset_id, t.params::jsonb, t.max_attempts, t.webhook_url,
-           t.pipeline_id, t.pipeline_step, CASE WHEN published THEN now() END
-    FROM unnest(ids, projects, kinds, assets, params, max_attempts, webhooks, pipelines, pipeline_steps)
-      AS t(id, project_id, kind, asset_id, params, max_attempts, webhook_url, pipeline_id, pipeline_step)
+           t.pipeline_id, t.pipeline_step, t.request_id, CASE WHEN published THEN now() END
+    FROM unnest(ids, projects, kinds, assets, params, max_attempts, webhooks, pipelines, pipeline_steps, request_ids)
+      AS t(id, project_id, kind, asset_id, params, max_attempts, webhook_url, pipeline_id, pipeline_step, request_id)
     RETURNING *),
   event AS (
     INSERT INTO job_events (project_id, job_id, type, state, attempt, webhook)
     SELECT job.project_id, job.id, 'state', job.state, job.attempts, job.webhook_url IS NOT NULL FROM job)
   SELECT * FROM job;
 END;
+$$;
+
+-- The signature before request ids (V19), for the previous release's nodes during a rolling upgrade: their jobs
+-- have none (a NULL array pads unnest with NULLs). Drop it in a versioned migration once no such node is left.
+CREATE OR REPLACE FUNCTION insert_jobs(ids uuid[], projects uuid[], kinds text[], assets uuid[], params text[],
+                                       max_attempts integer[], webhooks text[], pipelines uuid[],
+                                       pipeline_steps integer[], published boolean)
+RETURNS SETOF jobs LANGUAGE sql AS $$
+  SELECT * FROM insert_jobs(ids, projects, kinds, assets, params, max_attempts, webhooks, pipelines, pipeline_steps,
+                            NULL::text[], published);
 $$;
 
 -- queued -> running (a due job), running -> running (a job whose lease expired: its worker is gone). The state
@@ -197,27 +207,34 @@ RETURNS SETOF jobs LANGUAGE sql AS $$
   SELECT * FROM requeued;
 $$;
 
--- A pipeline and its first step's job, with their first events.
+-- A pipeline and its first step's job, with their first events; both remember the request that made them.
 CREATE OR REPLACE FUNCTION insert_pipeline(pipeline uuid, project uuid, asset uuid, steps jsonb, webhook text,
-                                           first_job uuid)
+                                           first_job uuid, request text)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   first_step jsonb := steps -> 0;
 BEGIN
-  INSERT INTO pipelines (id, project_id, asset_id, steps, state, webhook_url)
-  VALUES (pipeline, project, asset, steps, 'queued', webhook);
+  INSERT INTO pipelines (id, project_id, asset_id, steps, state, webhook_url, request_id)
+  VALUES (pipeline, project, asset, steps, 'queued', webhook, request);
   PERFORM insert_jobs(ARRAY[first_job], ARRAY[project], ARRAY[first_step ->> 'kind'], ARRAY[asset],
                       ARRAY[(first_step -> 'params')::text], ARRAY[(first_step ->> 'maxAttempts')::integer],
-                      ARRAY[NULL::text], ARRAY[pipeline], ARRAY[0], true);
+                      ARRAY[NULL::text], ARRAY[pipeline], ARRAY[0], ARRAY[request], true);
   INSERT INTO job_events (project_id, job_id, type, state, attempt, progress, step, webhook)
   VALUES (project, first_job, 'pipeline', 'queued', 0, 0, first_step ->> 'kind', webhook IS NOT NULL);
 END;
 $$;
 
+-- The signature before request ids, for the previous release's nodes during a rolling upgrade (see insert_jobs).
+CREATE OR REPLACE FUNCTION insert_pipeline(pipeline uuid, project uuid, asset uuid, steps jsonb, webhook text,
+                                           first_job uuid)
+RETURNS void LANGUAGE sql AS $$
+  SELECT insert_pipeline(pipeline, project, asset, steps, webhook, first_job, NULL::text);
+$$;
+
 -- Moves a pipeline on inside the transaction of its current step's state change (the trigger below): a success
--- inserts the next step's job, a final failure or a cancellation stops the pipeline at that step; a retry's
--- 'queued' and a resumed step are still the pipeline running. Pipeline events are logged under the job that
--- caused them.
+-- inserts the next step's job (with the pipeline's request id), a final failure or a cancellation stops the
+-- pipeline at that step; a retry's 'queued' and a resumed step are still the pipeline running. Pipeline events are
+-- logged under the job that caused them.
 CREATE OR REPLACE FUNCTION advance_pipeline() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   p          pipelines%ROWTYPE;
@@ -236,7 +253,7 @@ BEGIN
     next_job := gen_random_uuid();
     PERFORM insert_jobs(ARRAY[next_job], ARRAY[p.project_id], ARRAY[next_step ->> 'kind'], ARRAY[p.asset_id],
                         ARRAY[(next_step -> 'params')::text], ARRAY[(next_step ->> 'maxAttempts')::integer],
-                        ARRAY[NULL::text], ARRAY[p.id], ARRAY[NEW.pipeline_step + 1], false);
+                        ARRAY[NULL::text], ARRAY[p.id], ARRAY[NEW.pipeline_step + 1], ARRAY[p.request_id], false);
     UPDATE pipelines SET current_step = NEW.pipeline_step + 1, state = 'running', error = NULL, updated_at = now()
     WHERE id = p.id;
     INSERT INTO job_events (project_id, job_id, type, state, attempt, progress, step, webhook)

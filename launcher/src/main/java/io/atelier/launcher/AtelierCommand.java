@@ -24,6 +24,14 @@ public final class AtelierCommand implements Runnable {
   public static void main(String[] args) {
     int exit;
     try {
+      // Before anything logs: every line of the process is in one format. A node applies its files' key later.
+      LogFormat.fromEnvironment(System.getenv()).apply();
+    } catch (IllegalArgumentException refused) {
+      System.err.println("atelier: " + refused.getMessage());
+      System.exit(1);
+      return;
+    }
+    try {
       exit = new CommandLine(new AtelierCommand())
           .setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("atelier: " + rootMessage(e));

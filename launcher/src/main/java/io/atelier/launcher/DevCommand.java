@@ -62,10 +62,9 @@ final class DevCommand implements Callable<Integer> {
       node = Blocking.await(MeshNode.start(config, VerticleName.parseList(verticles)), Duration.ofMinutes(3));
       String apiKey = Blocking.await(developmentKey(node.vertx(), config, data), Duration.ofSeconds(30));
       int edgePort = config.getJsonObject("edge").getInteger("port");
-      System.out.println();
-      System.out.println("Atelier is running at http://127.0.0.1:" + edgePort + "  (data: " + data + "; Ctrl-C to stop)");
-      System.out.println("ATELIER_API_KEY=" + apiKey);
-      System.out.flush();
+      Console.say("");
+      Console.say("Atelier is running at http://127.0.0.1:" + edgePort + "  (data: " + data + "; Ctrl-C to stop)");
+      Console.sayKey(apiKey, rememberedKey(data));
     } catch (RuntimeException e) {
       services.close();
       throw e;
@@ -98,9 +97,14 @@ final class DevCommand implements Callable<Integer> {
     Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
   }
 
+  /** Where the development project's id and key are kept ({@code projectId}, {@code apiKey}). */
+  static Path rememberedKey(Path data) {
+    return data.resolve("dev-project.json");
+  }
+
   /** The development project's key, remembered in the data folder so it stays the same across restarts. */
   static Future<String> developmentKey(Vertx vertx, JsonObject config, Path data) {
-    Path remembered = data.resolve("dev-project.json");
+    Path remembered = rememberedKey(data);
     Pool pool = DatabasePool.create(vertx, PostgresConfig.from(config));
     ApiKeyRepository keys = new ApiKeyRepository(pool);
     Future<Boolean> reusable = Future.succeededFuture(false);

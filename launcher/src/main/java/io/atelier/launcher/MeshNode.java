@@ -3,6 +3,7 @@ package io.atelier.launcher;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.atelier.correlation.BusRequestIds;
 import io.atelier.database.DatabasePool;
 import io.atelier.database.PostgresConfig;
 import io.atelier.node.DrainConfig;
@@ -118,6 +119,8 @@ public final class MeshNode {
         .withClusterManager(new HazelcastClusterManager(hazelcast(cluster, address)))
         .buildClustered()
         .compose(vertx -> {
+          // Before any verticle: every message the node sends while working for a request carries its id.
+          BusRequestIds.install(vertx.eventBus());
           MeterRegistry registry = BackendRegistries.getDefaultNow();
           if (registry != null) {
             // The first node of a JVM owns its registry (see metrics.enabled above), so one gauge per process.

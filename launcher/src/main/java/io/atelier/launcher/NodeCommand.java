@@ -39,13 +39,14 @@ final class NodeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Set<VerticleName> names = VerticleName.parseList(verticles);
     JsonObject config = MeshConfigLoader.load(configFiles, System.getenv());
+    LogFormat.from(config).apply();
     if (!skipMigrations) {
       Migrations.apply(PostgresConfig.from(config));
     }
     MeshNode node = Blocking.await(MeshNode.start(config, names), Duration.ofMinutes(2));
     StopSignals.install(() -> Blocking.await(node.stop(), STOP_LIMIT));
     stopWithSupervisor(node);
-    System.out.println("Atelier node " + node.node().id() + " running " + verticles + "; Ctrl-C to stop");
+    Console.say("Atelier node " + node.node().id() + " running " + verticles + "; Ctrl-C to stop");
     // However the stop was asked for (a signal, an admin's drain request), the process ends with the node.
     CountDownLatch stopped = new CountDownLatch(1);
     node.stopped().onComplete(done -> stopped.countDown());

@@ -62,7 +62,7 @@ final class SuperviseCommand implements Callable<Integer> {
         DevCommand.writeNodeConfig(nodeConfig, config);
         configs.add(nodeConfig);
         String key = Blocking.await(DevCommand.developmentKey(vertx, config, plan.embeddedDataDir()), Duration.ofSeconds(30));
-        System.out.println("ATELIER_API_KEY=" + key);
+        Console.sayKey(key, DevCommand.rememberedKey(plan.embeddedDataDir()));
       } catch (RuntimeException e) {
         closeServices.run();
         throw e;
@@ -104,7 +104,8 @@ final class SuperviseCommand implements Callable<Integer> {
   }
 
   private static void say(String line) {
-    System.out.println(LocalTime.now().format(TIME) + " supervise " + line);
-    System.out.flush();
+    // A JSON log event has its own time.
+    Console.say(LogFormat.active() == LogFormat.JSON ? "supervise " + line
+        : LocalTime.now().format(TIME) + " supervise " + line);
   }
 }

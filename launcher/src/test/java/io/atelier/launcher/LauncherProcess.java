@@ -43,11 +43,31 @@ final class LauncherProcess implements AutoCloseable {
   /** The launcher in {@code jar}, with the class path its manifest names beside it. */
   static LauncherProcess start(String name, Path jar, Path workDir, Map<String, String> environment,
                                List<String> jvmOptions, String... args) throws IOException {
+    return start(name, jar, workDir, environment, jvmOptions, null, args);
+  }
+
+  /**
+   * As {@link #start(String, Path, Map, String...)}, with standard error kept apart in {@code <workDir>/<name>.stderr}:
+   * {@link #output} is what the process wrote on stdout alone.
+   */
+  static LauncherProcess startWithStdoutAlone(String name, Path workDir, Map<String, String> environment,
+                                              String... args) throws IOException {
+    return start(name, Path.of(System.getProperty("atelier.jar")), workDir, environment, List.of(),
+        workDir.resolve(name + ".stderr"), args);
+  }
+
+  private static LauncherProcess start(String name, Path jar, Path workDir, Map<String, String> environment,
+                                       List<String> jvmOptions, Path stderr, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    if (stderr == null) {
+      builder.redirectErrorStream(true);
+    } else {
+      builder.redirectError(stderr.toFile());
+    }
     builder.environment().putAll(environment);
     LauncherProcess launched = new LauncherProcess(name, builder.start());
     Thread reader = new Thread(() -> {

@@ -1,7 +1,10 @@
 package io.atelier.database;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +17,28 @@ import java.util.function.Function;
  *
  * <p>A batch that fails is written again one operation at a time, so one bad operation fails alone.
  *
+ * <p>Each result is delivered on the context that submitted its operation, not on the one whose write carried it:
+ * operations of many requests share a batch, and a callback must go on working for its own request (its log lines
+ * carry that request's id).
+ *
  * @param <I> an operation
  * @param <O> its result; {@code write} returns one per operation, in order
  */
 public final class GroupCommit<I, O> {
 
-  private record Pending<I, O>(I item, Promise<O> promise) {
+  /** An operation waiting for its result; {@code submitter} is null when it was submitted off any Vert.x context. */
+  private record Pending<I, O>(I item, Promise<O> promise, ContextInternal submitter) {
+
+    void deliver(AsyncResult<O> result) {
+      if (submitter != null && submitter.inThread()) {
+        // On the submitter's thread already: its callbacks run now (so that what they submit again joins the next
+        // batch), with its context current.
+        submitter.dispatch(() -> promise.handle(result));
+      } else {
+        // Off it, the promise made on the submitter's context runs the callbacks there.
+        promise.handle(result);
+      }
+    }
   }
 
   private final int maxBatch;
@@ -38,10 +57,11 @@ public final class GroupCommit<I, O> {
   }
 
   public Future<O> submit(I item) {
-    Promise<O> promise = Promise.promise();
+    ContextInternal submitter = (ContextInternal) Vertx.currentContext();
+    Promise<O> promise = submitter == null ? Promise.promise() : submitter.promise();
     List<Pending<I, O>> batch;
     synchronized (this) {
-      waiting.add(new Pending<>(item, promise));
+      waiting.add(new Pending<>(item, promise, submitter));
       batch = takeBatch();
     }
     if (batch != null) {
@@ -70,13 +90,13 @@ public final class GroupCommit<I, O> {
       if (result.succeeded()) {
         List<O> outputs = result.result();
         for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).promise().complete(outputs.get(i));
+          batch.get(i).deliver(Future.succeededFuture(outputs.get(i)));
         }
       } else if (batch.size() == 1) {
-        batch.get(0).promise().fail(result.cause());
+        batch.get(0).deliver(Future.failedFuture(result.cause()));
       } else {
         // Someone's operation spoiled the batch: each is written alone, so only that one fails.
-        batch.forEach(p -> writeBatch(List.of(p)).map(outputs -> outputs.get(0)).onComplete(p.promise()));
+        batch.forEach(p -> writeBatch(List.of(p)).map(outputs -> outputs.get(0)).onComplete(p::deliver));
       }
       List<Pending<I, O>> next;
       synchronized (this) {

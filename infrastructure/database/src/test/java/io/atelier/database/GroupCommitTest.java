@@ -2,10 +2,16 @@ package io.atelier.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +106,36 @@ class GroupCommitTest {
     // The write slot was given back: the next operation is tried again.
     assertThat(commit.submit(2).failed()).isTrue();
     assertThat(calls).hasValue(2);
+  }
+
+  @Test
+  void eachResultIsDeliveredOnTheContextThatSubmittedItsOperationNotOnTheOneWhoseWriteCarriedIt() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      // Two requests' contexts on one event loop, as an HTTP server makes them.
+      ContextInternal base = (ContextInternal) vertx.getOrCreateContext();
+      ContextInternal first = base.duplicate();
+      ContextInternal second = base.duplicate();
+      ControlledWrite write = new ControlledWrite();
+      GroupCommit<Integer, String> commit = new GroupCommit<>(10, 1, write::write);
+      CompletableFuture<List<Context>> heardOn = new CompletableFuture<>();
+      List<Context> contexts = new CopyOnWriteArrayList<>();
+      base.runOnContext(v -> {
+        first.dispatch(() -> commit.submit(1).onComplete(r -> contexts.add(Vertx.currentContext())));
+        second.dispatch(() -> commit.submit(2).onComplete(r -> contexts.add(Vertx.currentContext())));
+        second.dispatch(() -> commit.submit(3).onComplete(r -> {
+          contexts.add(Vertx.currentContext());
+          heardOn.complete(contexts);
+        }));
+        // The first write (1) and the batch after it (2, 3) both complete on the first request's context.
+        first.dispatch(() -> {
+          write.completeNext();
+          write.completeNext();
+        });
+      });
+      assertThat(heardOn.get(10, TimeUnit.SECONDS)).containsExactly(first, second, second);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
   }
 }

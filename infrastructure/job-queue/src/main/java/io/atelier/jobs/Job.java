@@ -12,11 +12,12 @@ import java.util.UUID;
  *
  * @param leaseOwner the worker running the job's current attempt (named as {@code BusAddresses.worker} takes it), or
  *     null when no attempt runs
+ * @param requestId the id of the request that made the job (a pipeline's step: the pipeline's), or null
  */
 public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID assetId, JsonObject params,
                   int attempts, int maxAttempts, String error, OffsetDateTime runAt, boolean cancelRequested,
                   String leaseOwner, String webhookUrl, UUID pipelineId, Integer pipelineStep,
-                  OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime startedAt,
+                  String requestId, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime startedAt,
                   OffsetDateTime finishedAt) {
 
   static Job fromRow(Row row) {
@@ -27,7 +28,7 @@ public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID as
         row.getInteger("attempts"), row.getInteger("max_attempts"), row.getString("error"),
         row.getOffsetDateTime("run_at"), row.getBoolean("cancel_requested"), row.getString("lease_owner"),
         row.getString("webhook_url"),
-        row.getUUID("pipeline_id"), row.getInteger("pipeline_step"),
+        row.getUUID("pipeline_id"), row.getInteger("pipeline_step"), row.getString("request_id"),
         row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("started_at"), row.getOffsetDateTime("finished_at"));
   }
@@ -46,6 +47,7 @@ public record Job(UUID id, UUID projectId, JobKind kind, JobState state, UUID as
         .put("pipeline", pipelineId == null ? null
             : new JsonObject().put("id", pipelineId.toString()).put("step", pipelineStep))
         .put("error", error)
+        .put("requestId", requestId)
         // For a queued job that failed before: when it runs again.
         .put("retryAt", state == JobState.QUEUED && attempts > 0 ? instant(runAt) : null)
         .put("createdAt", instant(createdAt))

@@ -5,6 +5,7 @@ import io.atelier.contracts.QueuedJob;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.CancelJob;
 import io.atelier.contracts.JobState;
+import io.atelier.correlation.RequestIds;
 import io.atelier.database.GroupCommit;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * Submits, cancels and retries jobs. Each change commits in PostgreSQL first (the job exists, or is cancelled, from
  * then on), then an entry naming the job is added to its kind's Redis stream so a worker picks it up at once, and the
  * change is published on the bus. A running job's cancellation is also sent to the worker holding its lease.
+ *
+ * <p>A job remembers the request it was submitted for ({@link RequestIds#current()}), so that its worker, on any
+ * node, works for that request too.
  */
 public final class JobQueue {
 
@@ -76,15 +80,19 @@ public final class JobQueue {
    * committed with the job) and are cached in Redis for a day.
    */
   public Future<Submitted> submit(JobSubmission submission) {
+    JobRepository.NewJob newJob = new JobRepository.NewJob(newJobId(), submission, RequestIds.current());
+    Future<Submitted> submitted;
     if (submission.idempotencyKey() == null) {
-      return submissions.submit(new JobRepository.NewJob(newJobId(), submission))
-          .map(job -> new Submitted(job, false));
+      submitted = submissions.submit(newJob).map(job -> new Submitted(job, false));
+    } else {
+      byte[] hash = submission.requestHash();
+      submitted = keyed(submission.projectId(), submission.idempotencyKey(), hash,
+          jobId -> jobs.find(submission.projectId(), jobId).map(job -> job.map(j -> new Submitted(j, true))),
+          () -> submitOnce(newJob, hash),
+          made -> made.job().id());
     }
-    byte[] hash = submission.requestHash();
-    return keyed(submission.projectId(), submission.idempotencyKey(), hash,
-        jobId -> jobs.find(submission.projectId(), jobId).map(job -> job.map(j -> new Submitted(j, true))),
-        () -> submitOnce(submission, hash),
-        submitted -> submitted.job().id());
+    return submitted.onSuccess(made -> LOG.info(made.replayed() ? "job={} kind={} replayed for its idempotency key"
+        : "job={} kind={} queued", made.job().id(), made.job().kind().wireName()));
   }
 
   /**
@@ -126,14 +134,14 @@ public final class JobQueue {
   private record Claim(Job inserted, JobRepository.KeyedJob earlier) {
   }
 
-  private Future<Submitted> submitOnce(JobSubmission submission, byte[] hash) {
-    UUID jobId = newJobId();
+  private Future<Submitted> submitOnce(JobRepository.NewJob newJob, byte[] hash) {
+    JobSubmission submission = newJob.submission();
     // The earlier request's job is looked up after the transaction: a transaction that waits for a second
     // connection of the same pool deadlocks the pool once every connection is held by such a wait.
     return jobs.pool().withTransaction(tx -> JobRepository.claimKey(tx, submission.projectId(),
-                submission.idempotencyKey(), hash, jobId)
+                submission.idempotencyKey(), hash, newJob.id())
             .compose(existing -> existing.isEmpty()
-                ? JobRepository.insert(tx, jobId, submission).map(job -> new Claim(job, null))
+                ? JobRepository.insert(tx, newJob).map(job -> new Claim(job, null))
                 : Future.succeededFuture(new Claim(null, existing.get()))))
         .compose(claim -> claim.earlier() != null ? replay(submission, hash, claim.earlier())
             : publishAfterCommit(claim.inserted()).map(new Submitted(claim.inserted(), false))

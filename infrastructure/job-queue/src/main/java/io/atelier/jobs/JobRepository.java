@@ -33,12 +33,12 @@ public final class JobRepository {
     this.pool = pool;
   }
 
-  static Future<Job> insert(SqlClient client, UUID jobId, JobSubmission submission) {
-    return insertAll(client, List.of(new NewJob(jobId, submission))).map(inserted -> inserted.get(0));
+  static Future<Job> insert(SqlClient client, NewJob job) {
+    return insertAll(client, List.of(job)).map(inserted -> inserted.get(0));
   }
 
-  /** A job to insert: its id and its request. */
-  record NewJob(UUID id, JobSubmission submission) {
+  /** A job to insert: its id, what was asked for, and the id of the request that asked (or null). */
+  record NewJob(UUID id, JobSubmission submission, String requestId) {
   }
 
   /** Inserts the jobs with their first events in one statement; returns them in the order given. */
@@ -51,6 +51,7 @@ public final class JobRepository {
     String[] params = new String[n];
     Integer[] maxAttempts = new Integer[n];
     String[] webhooks = new String[n];
+    String[] requestIds = new String[n];
     for (int i = 0; i < n; i++) {
       JobSubmission s = newJobs.get(i).submission();
       ids[i] = newJobs.get(i).id();
@@ -60,11 +61,12 @@ public final class JobRepository {
       params[i] = s.params().encode();
       maxAttempts[i] = s.maxAttempts();
       webhooks[i] = s.webhookUrl();
+      requestIds[i] = newJobs.get(i).requestId();
     }
     // One statement writes the rows and their first events (insert_jobs): atomic without a transaction.
-    return client.preparedQuery("SELECT * FROM insert_jobs($1, $2, $3, $4, $5, $6, $7, $8, $9, true)")
+    return client.preparedQuery("SELECT * FROM insert_jobs($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true)")
         .execute(Tuple.from(new Object[] {ids, projects, kinds, assets, params, maxAttempts, webhooks, new UUID[n],
-            new Integer[n]}))
+            new Integer[n], requestIds}))
         .map(rows -> {
           java.util.Map<UUID, Job> byId = new java.util.HashMap<>();
           rows.forEach(row -> byId.put(row.getUUID("id"), Job.fromRow(row)));

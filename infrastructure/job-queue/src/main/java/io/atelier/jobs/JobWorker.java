@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>A cancellation reaches a running job at once as a request on the bus ({@link BusAddresses#worker}), or else
  * at the next lease renewal. A stopping worker takes no more entries, gives back the ones it read ahead, lets its
  * jobs finish within the grace period and hands back those that do not (queued again, lease released at once).
+ *
+ * <p>Each job's handler, and the commit of its outcome, run on the job's own context ({@link WorkerContext#forJob}),
+ * working for the request that made the job: its lines, on whatever node runs it, carry that request's id.
  */
 public final class JobWorker {
 
@@ -226,19 +229,27 @@ public final class JobWorker {
   }
 
   private void run(Job job, String entryId) {
-    LOG.debug("worker={} job={} kind={} attempt={} started", workerName, job.id(), job.kind().wireName(), job.attempts());
-    engine.events().changed(job, JobState.RUNNING, null);
-    JobControl control = new JobControl((fraction, step) -> context.run(() -> reportProgress(job, fraction, step)));
+    WorkerContext forJob = context.forJob(job);
+    JobControl control = new JobControl((fraction, step) -> forJob.run(() -> reportProgress(job, fraction, step)));
     RunningJob runningJob = new RunningJob(job, entryId, control, System.nanoTime());
     running.put(job.id(), runningJob);
     inFlight.incrementAndGet();
+    forJob.runNow(() -> runFor(job, runningJob, forJob));
+  }
+
+  /** Runs the job's handler and commits its outcome, all on the job's own context. */
+  private void runFor(Job job, RunningJob runningJob, WorkerContext forJob) {
+    LOG.debug("worker={} job={} kind={} attempt={} started", workerName, job.id(), job.kind().wireName(), job.attempts());
+    engine.events().changed(job, JobState.RUNNING, null);
+    JobControl control = runningJob.control;
+    String entryId = runningJob.entryId;
     Future<JobHandler.ResultWriter> outcome;
     try {
       outcome = handler.run(job, control);
     } catch (RuntimeException e) {
       outcome = Future.failedFuture(e);
     }
-    context.on(outcome)
+    forJob.on(outcome)
         .transform(result -> {
           // The handler is done, so its slot is free while the outcome commits (together with others').
           long ranNanos = System.nanoTime() - runningJob.startedNanos;
@@ -248,7 +259,7 @@ public final class JobWorker {
           committing++;
           feeder.release(1);
           return runningJob.handedBack ? Future.<Void>succeededFuture()
-              : context.on(outcomes.commit(job, result, control.isCancelRequested(), ranNanos));
+              : forJob.on(outcomes.commit(job, result, control.isCancelRequested(), ranNanos));
         })
         .onComplete(committed -> {
           running.remove(job.id());

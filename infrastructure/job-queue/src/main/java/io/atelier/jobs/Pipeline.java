@@ -13,16 +13,17 @@ import java.util.UUID;
  *
  * @param steps the steps as submitted: {@code [{"kind", "params", "maxAttempts"}, ...]}
  * @param currentStep the index of the step running, or of the one that failed or was cancelled
+ * @param requestId the id of the request that made the pipeline, or null
  */
 public record Pipeline(UUID id, UUID projectId, UUID assetId, JsonArray steps, JobState state, int currentStep,
-                       String error, String webhookUrl, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+                       String error, String webhookUrl, String requestId, OffsetDateTime createdAt, OffsetDateTime updatedAt,
                        OffsetDateTime finishedAt, List<Job> jobs) {
 
   static Pipeline fromRow(Row row, List<Job> jobs) {
     return new Pipeline(row.getUUID("id"), row.getUUID("project_id"), row.getUUID("asset_id"),
         (JsonArray) row.getValue("steps"), JobState.fromWireName(row.getString("state")),
         row.getInteger("current_step"), row.getString("error"), row.getString("webhook_url"),
-        row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("finished_at"),
+        row.getString("request_id"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("finished_at"),
         List.copyOf(jobs));
   }
 
@@ -57,6 +58,7 @@ public record Pipeline(UUID id, UUID projectId, UUID assetId, JsonArray steps, J
         .put("steps", stepsJson)
         .put("error", error)
         .put("webhook", webhookUrl == null ? null : new JsonObject().put("url", webhookUrl))
+        .put("requestId", requestId)
         .put("createdAt", instant(createdAt))
         .put("updatedAt", instant(updatedAt))
         .put("finishedAt", instant(finishedAt));

@@ -2,6 +2,7 @@ package io.atelier.jobs;
 
 import io.atelier.contracts.JobState;
 import io.atelier.contracts.QueuedJob;
+import io.atelier.correlation.RequestIds;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,6 +52,8 @@ public final class PipelineQueue {
   private Future<Submitted> submitOnce(PipelineSubmission submission) {
     UUID pipelineId = UUID.randomUUID();
     UUID firstJobId = JobQueue.newJobId();
+    // Its steps' jobs work for the request that submitted the pipeline, however much later they are queued.
+    String requestId = RequestIds.current();
     byte[] hash = submission.idempotencyKey() == null ? null : submission.requestHash();
     return jobs.pool().withTransaction(tx -> {
           Future<Optional<JobRepository.KeyedJob>> claimed = hash == null
@@ -58,7 +61,7 @@ public final class PipelineQueue {
               : JobRepository.claimKey(tx, submission.projectId(), submission.idempotencyKey(), hash, firstJobId);
           return claimed.compose(existing -> existing.isPresent()
               ? Future.succeededFuture(existing)
-              : PipelineRepository.insert(tx, pipelineId, firstJobId, submission).map(existing));
+              : PipelineRepository.insert(tx, pipelineId, firstJobId, submission, requestId).map(existing));
         })
         .compose(existing -> {
           if (existing.isPresent()) {
@@ -72,7 +75,11 @@ public final class PipelineQueue {
           return publish(new QueuedJob(firstJobId, submission.projectId(), submission.steps().get(0).kind()))
               .compose(ignored -> pipelines.find(submission.projectId(), pipelineId))
               .map(found -> new Submitted(found.orElseThrow(), false))
-              .onSuccess(submitted -> events.changed(submitted.pipeline().jobs().get(0), JobState.QUEUED, null));
+              .onSuccess(submitted -> {
+                LOG.info("pipeline={} queued with {} steps; first job={}", pipelineId, submission.steps().size(),
+                    firstJobId);
+                events.changed(submitted.pipeline().jobs().get(0), JobState.QUEUED, null);
+              });
         });
   }
 

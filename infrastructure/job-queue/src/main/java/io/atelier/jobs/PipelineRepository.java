@@ -26,11 +26,15 @@ public final class PipelineRepository {
     this.pool = pool;
   }
 
-  /** Inserts the pipeline and its first step's job, with their first events, in one statement. */
-  static Future<Void> insert(SqlClient client, UUID pipelineId, UUID firstJobId, PipelineSubmission submission) {
-    return client.preparedQuery("SELECT insert_pipeline($1, $2, $3, $4, $5, $6)")
+  /**
+   * Inserts the pipeline and its first step's job, with their first events, in one statement; both remember
+   * {@code requestId} (may be null), and so do the later steps' jobs.
+   */
+  static Future<Void> insert(SqlClient client, UUID pipelineId, UUID firstJobId, PipelineSubmission submission,
+                             String requestId) {
+    return client.preparedQuery("SELECT insert_pipeline($1, $2, $3, $4, $5, $6, $7)")
         .execute(Tuple.from(new Object[] {pipelineId, submission.projectId(), submission.assetId(),
-            submission.stepsJson(), submission.webhookUrl(), firstJobId}))
+            submission.stepsJson(), submission.webhookUrl(), firstJobId, requestId}))
         .mapEmpty();
   }
 

@@ -1,5 +1,6 @@
 package io.atelier.jobs;
 
+import io.atelier.correlation.RequestIds;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,6 +9,10 @@ import io.vertx.core.Vertx;
 /**
  * The one context a worker's state lives on. Futures from the database pool, Redis or a handler may complete on any
  * thread; {@link #on} brings their outcome back here, so the worker's fields never need a lock.
+ *
+ * <p>Each job runs on a context of its own made from this one ({@link #forJob}): a duplicate, which runs on the same
+ * thread and in order with it (its fields stay safe there), and which works for the request that made the job, so
+ * that every line logged for the job, its handler's included, carries that request's id.
  */
 final class WorkerContext {
 
@@ -28,6 +33,16 @@ final class WorkerContext {
       }
     });
     return promise.future();
+  }
+
+  /** A context for everything done for {@code job}, working for its request. */
+  WorkerContext forJob(Job job) {
+    return new WorkerContext(RequestIds.scoped(context, job.requestId()));
+  }
+
+  /** Runs {@code action} now on this context; the calling thread must be its own (that of the worker's context). */
+  void runNow(Runnable action) {
+    RequestIds.runOn(context, action);
   }
 
   void run(Runnable action) {

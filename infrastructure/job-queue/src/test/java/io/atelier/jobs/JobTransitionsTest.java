@@ -3,10 +3,6 @@ package io.atelier.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.atelier.contracts.JobState;
-import io.atelier.database.DatabasePool;
-import io.atelier.database.Migrations;
-import io.atelier.database.PostgresConfig;
-import io.atelier.embedded.EmbeddedServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -32,35 +28,27 @@ import org.junit.jupiter.api.Test;
  */
 class JobTransitionsTest {
 
-  static EmbeddedServices services;
   static Vertx vertx;
   static Pool pool;
   static JobRepository jobs;
   static UUID project;
   static UUID asset;
 
+  static JobTestServices fixture;
+
   @BeforeAll
   static void startPostgres() {
-    services = EmbeddedServices.startTemporary("atelier-transitions-test-");
-    var pg = services.postgres();
-    PostgresConfig config = new PostgresConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 2);
-    Migrations.apply(config);
-    vertx = Vertx.vertx();
-    pool = DatabasePool.create(vertx, config);
-    jobs = new JobRepository(pool);
-    project = UUID.randomUUID();
-    asset = UUID.randomUUID();
-    JobWorkerTest.await(pool.preparedQuery("INSERT INTO projects (id, name) VALUES ($1, 'transitions')")
-        .execute(Tuple.of(project)));
-    JobWorkerTest.await(pool.preparedQuery("""
-        INSERT INTO assets (id, project_id, content_type, size_bytes, sha256, storage_key)
-        VALUES ($1, $2, 'audio/wav', 1, repeat('a', 64), 'k')""").execute(Tuple.of(asset, project)));
+    fixture = JobTestServices.start("transitions", 2);
+    vertx = fixture.vertx();
+    pool = fixture.pool();
+    jobs = fixture.engine().jobs();
+    project = fixture.project();
+    asset = fixture.asset();
   }
 
   @AfterAll
   static void stopPostgres() {
-    JobWorkerTest.await(vertx.close());
-    services.close();
+    fixture.close();
   }
 
   /** Each transition the job engine has, applied to one job; true when it took effect. */

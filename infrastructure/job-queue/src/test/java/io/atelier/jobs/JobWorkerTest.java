@@ -6,12 +6,6 @@ import io.atelier.contracts.ErrorCode;
 import io.atelier.contracts.JobKind;
 import io.atelier.contracts.JobState;
 import io.atelier.contracts.QueuedJob;
-import io.atelier.database.DatabasePool;
-import io.atelier.database.Migrations;
-import io.atelier.database.PostgresConfig;
-import io.atelier.embedded.EmbeddedServices;
-import io.atelier.redis.RedisConfig;
-import io.atelier.redis.RedisConnections;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,7 +37,6 @@ class JobWorkerTest {
 
   static final JobKind KIND = JobKind.TRANSCRIPTION;
 
-  static EmbeddedServices services;
   static Vertx vertx;
   static Pool pool;
   static Redis redis;
@@ -57,30 +50,24 @@ class JobWorkerTest {
   final List<JobWorker> workers = new ArrayList<>();
   final List<JobSweeper> sweepers = new ArrayList<>();
 
+  static JobTestServices fixture;
+
   @BeforeAll
-  static void startServices() throws Exception {
-    services = EmbeddedServices.startTemporary("atelier-jobs-test-");
-    var pg = services.postgres();
-    PostgresConfig config = new PostgresConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 4);
-    Migrations.apply(config);
-    vertx = Vertx.vertx();
-    pool = DatabasePool.create(vertx, config);
-    redis = RedisConnections.create(vertx, new RedisConfig(services.redisUri(), 4));
-    jobs = new JobRepository(pool);
-    engine = JobEngine.create(vertx, pool, redis);
+  static void startServices() {
+    fixture = JobTestServices.start("jobs", 4);
+    vertx = fixture.vertx();
+    pool = fixture.pool();
+    redis = fixture.redis();
+    engine = fixture.engine();
+    jobs = engine.jobs();
     queue = engine.queue();
-    project = UUID.randomUUID();
-    asset = UUID.randomUUID();
-    await(pool.preparedQuery("INSERT INTO projects (id, name) VALUES ($1, 'jobs')").execute(Tuple.of(project)));
-    await(pool.preparedQuery("""
-        INSERT INTO assets (id, project_id, content_type, size_bytes, sha256, storage_key)
-        VALUES ($1, $2, 'audio/wav', 1, repeat('a', 64), 'k')""").execute(Tuple.of(asset, project)));
+    project = fixture.project();
+    asset = fixture.asset();
   }
 
   @AfterAll
   static void stopServices() {
-    await(vertx.close());
-    services.close();
+    fixture.close();
   }
 
   @BeforeEach

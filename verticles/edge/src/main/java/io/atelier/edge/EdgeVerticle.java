@@ -1,6 +1,7 @@
 package io.atelier.edge;
 
 import io.atelier.contracts.transcription.TranscriptionEngines;
+import io.atelier.correlation.RequestIdHandler;
 import io.atelier.database.ApiKeyRepository;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.DatabasePool;
@@ -82,6 +83,8 @@ public final class EdgeVerticle extends VerticleBase {
     AssetRepository assets = new AssetRepository(pool);
 
     Router router = Router.router(vertx);
+    // First: whatever answers the request, and every line logged while handling it, carries its id.
+    router.route().handler(new RequestIdHandler());
     router.route().handler(ctx -> {
       if (closingConnections) {
         ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
