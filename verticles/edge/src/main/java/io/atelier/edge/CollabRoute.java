@@ -101,6 +101,10 @@ final class CollabRoute {
   /** Frames from one side to the other, pausing the reader while the writer's queue is full. */
   private static void pipe(WebSocketBase from, WebSocketBase to, Runnable closed) {
     from.frameHandler(frame -> {
+      // Frames still arriving from one side after the other closed (a stopping edge closes the browsers' first).
+      if (to.isClosed()) {
+        return;
+      }
       if (frame.isBinary() || frame.isText() || frame.isContinuation()) {
         to.writeFrame(frame);
         if (to.writeQueueFull()) {

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +103,10 @@ final class ProblemResponder implements Handler<RoutingContext> {
 
   static boolean isUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
+      // An I/O failure under a request's handling is a backing service's (a refused connection; S3's client reports
+      // a write the server cut off, after its own retries, with an IOException under its exception): retry shortly.
+      if (t instanceof IOException || t instanceof ClosedConnectionException
+          || t instanceof TimeoutException
           || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException
           || (t instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("57P"))
           || String.valueOf(t.getMessage()).contains("Timeout")) {

@@ -7,6 +7,7 @@ import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
 import io.atelier.tokens.AccessTokens;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,6 +34,7 @@ final class TusRoutes {
   static final String PREFIX = "/files/";
   private static final Logger LOG = LoggerFactory.getLogger(TusRoutes.class);
   private static final String ASSET_HEADER = "Atelier-Asset-Id";
+  private static final long COMPLETION_POLL_MILLIS = 200;
   private static final String PIPELINE_HEADER = "Atelier-Pipeline-Id";
 
   private final Vertx vertx;
@@ -315,16 +317,37 @@ final class TusRoutes {
     });
   }
 
-  /** Finishes a completion nobody holds (its node died); one somebody holds is reported as it stands. */
+  /**
+   * Finishes a completion nobody holds (its node died). One that another request holds is waited for, up to twice the
+   * lease: a client whose completing PATCH lost its connection asks with HEAD, finds every byte in, and takes the
+   * upload as done, so the answer must name the asset. If the holder dies meanwhile, its lease runs out and this
+   * request finishes the completion itself.
+   */
   private Future<Upload> finishLeftOver(Upload upload) {
-    UUID token = UUID.randomUUID();
-    return uploads.takeUnfinishedCompletion(upload.id(), token, Duration.ofSeconds(config.leaseSeconds()))
-        .compose(taken -> taken.isEmpty() ? Future.succeededFuture(upload)
-            : completion.finish(upload.id(), token)
-                .compose(assetId -> uploads.find(upload.projectId(), upload.id()).map(Optional::orElseThrow)));
+    long deadline = System.nanoTime() + Duration.ofSeconds(2L * config.leaseSeconds()).toNanos();
+    return finishOrAwait(upload, deadline);
   }
 
-  /** What the request that completed an upload answers with: the asset, and the pipeline it started. */
+  private Future<Upload> finishOrAwait(Upload upload, long deadline) {
+    UUID token = UUID.randomUUID();
+    return uploads.takeUnfinishedCompletion(upload.id(), token, Duration.ofSeconds(config.leaseSeconds()))
+        .compose(taken -> {
+          if (!taken.isEmpty()) {
+            return completion.finish(upload.id(), token)
+                .compose(done -> uploads.find(upload.projectId(), upload.id()).map(Optional::orElseThrow));
+          }
+          if (System.nanoTime() > deadline) {
+            return Future.succeededFuture(upload);
+          }
+          Promise<Upload> later = Promise.promise();
+          vertx.setTimer(COMPLETION_POLL_MILLIS, t -> uploads.find(upload.projectId(), upload.id())
+              .compose(now -> now.isPresent() && Upload.COMPLETING.equals(now.get().state())
+                  ? finishOrAwait(now.get(), deadline) : Future.succeededFuture(now.orElse(upload)))
+              .onComplete(later));
+          return later.future();
+        });
+  }
+
   /** What a PATCH's answer says beside the offset: the asset it completed into, or when the upload now expires. */
   private static void completed(HttpServerResponse response, PatchReceiver.Outcome outcome) {
     if (outcome.completed() == null && outcome.expiresAt() != null) {
