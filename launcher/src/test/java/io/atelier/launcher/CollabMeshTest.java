@@ -204,59 +204,6 @@ class CollabMeshTest {
     }
   }
 
-  /**
-   * A node compacts one log at a time (documents edited alike pass the threshold together); each compaction leads to
-   * the next, so every long log is merged, not only the first.
-   */
-  @Test
-  void documentsPassingTheThresholdTogetherAreAllCompacted() throws Exception {
-    TestMesh mesh = TestMesh.get();
-    DocumentRepository documents = new DocumentRepository(mesh.pool);
-    List<String> docs = List.of(document(), document(), document());
-    List<CollabTestClient> clients = new ArrayList<>();
-    try {
-      for (String doc : docs) {
-        CollabTestClient client = CollabTestClient.connect(mesh.clientVertx, mesh.edgePort, doc, token(mesh, doc, "write"));
-        clients.add(client);
-        client.awaitSynced();
-      }
-      // Past the threshold (collab.compactAfterRows, 500) in each of them: a client may send several edits as one
-      // update, so type until every log has had more rows than that.
-      List<Long> ids = new ArrayList<>();
-      for (String doc : docs) {
-        ids.add(Blocking.await(documents.find(mesh.projectA.projectId(), doc), SOON).orElseThrow().id());
-      }
-      int typed = 0;
-      while (Blocking.await(documents.heads(ids), SOON).values().stream().anyMatch(head -> head <= 520)) {
-        assertThat(typed).as("edits typed before every log passed 520 rows").isLessThan(5_000);
-        for (int i = 0; i < 100; i++, typed++) {
-          for (CollabTestClient client : clients) {
-            client.insert("e" + typed + ";");
-          }
-        }
-        String last = "e" + (typed - 1) + ";";
-        for (CollabTestClient client : clients) {
-          client.awaitText(t -> t.contains(last), Duration.ofSeconds(30), "every edit");
-        }
-      }
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      List<Integer> rows;
-      do {
-        rows = new ArrayList<>();
-        for (String doc : docs) {
-          long id = Blocking.await(documents.find(mesh.projectA.projectId(), doc), SOON).orElseThrow().id();
-          rows.add(Blocking.await(documents.updatesAfter(id, 0), SOON).size());
-        }
-        if (rows.stream().anyMatch(n -> n > 100)) {
-          Thread.sleep(200);
-        }
-      } while (rows.stream().anyMatch(n -> n > 100) && System.nanoTime() < deadline);
-      assertThat(rows).as("rows of each log after compaction (each had more than 520)").allMatch(n -> n <= 100);
-    } finally {
-      clients.forEach(CollabTestClient::close);
-    }
-  }
-
   @Test
   void theCollabFiguresAreOnMetrics() throws Exception {
     TestMesh mesh = TestMesh.get();
