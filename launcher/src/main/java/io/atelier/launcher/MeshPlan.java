@@ -24,10 +24,13 @@ import java.util.Set;
  * @param configFiles configuration files every node reads (after the embedded services' own, if any)
  * @param environment variables every node gets (a node's own win)
  * @param clusterMembers members of the cluster outside this plan, besides its own nodes
+ * @param settleSeconds how long a roll waits, once a replacement is ready, before it takes the next node: the time
+ *     a balancer needs to send to the replacement again (at least its checks' {@code rise} × interval), and the
+ *     cluster to spread the replacement's consumers; Kubernetes calls it {@code minReadySeconds}
  */
 record MeshPlan(Path embeddedDataDir, int controlPort, int portBase, List<String> javaOptions, List<Path> configFiles,
                 Map<String, String> environment, List<String> clusterMembers, int readySeconds, int stopSeconds,
-                List<NodePlan> nodes) {
+                int settleSeconds, List<NodePlan> nodes) {
 
   /** One supervised node: its name (unique), its verticles, its JVM options and environment. */
   record NodePlan(String name, String verticles, Set<VerticleName> runs, List<String> javaOptions,
@@ -80,7 +83,7 @@ record MeshPlan(Path embeddedDataDir, int controlPort, int portBase, List<String
   /** The plan in {@code json}; relative paths are taken from {@code base}. Fails naming the first bad field. */
   static MeshPlan parse(JsonObject json, Path base) {
     known(json, "", Set.of("embedded", "control", "portBase", "javaOptions", "config", "environment",
-        "clusterMembers", "readySeconds", "stopSeconds", "nodes"));
+        "clusterMembers", "readySeconds", "stopSeconds", "settleSeconds", "nodes"));
     Path embedded = null;
     if (json.containsKey("embedded")) {
       JsonObject section = object(json, "embedded");
@@ -128,7 +131,8 @@ record MeshPlan(Path embeddedDataDir, int controlPort, int portBase, List<String
     }
     return new MeshPlan(embedded, controlPort, portBase, strings(json, "javaOptions"), configs,
         environment(json, ""), strings(json, "clusterMembers"), integer(json, "readySeconds", "readySeconds", 180, 5, 3600),
-        integer(json, "stopSeconds", "stopSeconds", 120, 5, 3600), List.copyOf(nodes));
+        integer(json, "stopSeconds", "stopSeconds", 120, 5, 3600),
+        integer(json, "settleSeconds", "settleSeconds", 3, 0, 600), List.copyOf(nodes));
   }
 
   private static void known(JsonObject json, String at, Set<String> fields) {

@@ -68,6 +68,7 @@ final class RollCommand implements Callable<Integer> {
       case "ready" -> node + ": replacement ready after " + e.getDouble("seconds") + " s";
       case "draining" -> node + ": draining pid " + e.getLong("pid");
       case "left" -> node + ": pid " + e.getLong("pid") + " left after " + e.getDouble("seconds") + " s";
+      case "settling" -> node + ": settling for " + e.getLong("seconds") + " s before the next node";
       case "rolled" -> "rolled " + e.getInteger("nodes") + " node(s) running " + e.getString("verticle") + " in "
           + e.getDouble("seconds") + " s";
       case "failed" -> "roll failed: " + e.getString("reason");

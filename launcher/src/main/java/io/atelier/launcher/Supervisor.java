@@ -26,6 +26,7 @@ final class Supervisor {
   });
   private final AtomicBoolean rolling = new AtomicBoolean();
   private final Consumer<String> say;
+  private final Duration settle;
 
   /** A roll is already under way; only one runs at a time. */
   static final class Busy extends IllegalStateException {
@@ -37,6 +38,7 @@ final class Supervisor {
   Supervisor(MeshPlan plan, List<String> launcher, List<Path> configFiles, Path logs, Path scratch,
              Consumer<String> say) {
     this.say = say;
+    this.settle = Duration.ofSeconds(plan.settleSeconds());
     for (MeshPlan.NodePlan node : plan.nodes()) {
       nodes.add(new SupervisedNode(node, plan, launcher, configFiles, logs, scratch, timers, say));
     }
@@ -74,7 +76,7 @@ final class Supervisor {
    * step. A node that owns a port is drained first and its replacement started once it has left (the balancer, or the
    * edges, send to the others meanwhile); any other node's replacement starts first and the old one is drained once
    * it is ready, so the mesh never has fewer of them. Stops at the first replacement that does not get ready, leaving
-   * the old process running where one still is.
+   * the old process running where one still is. Between two nodes it waits the plan's {@code settleSeconds}.
    */
   void roll(VerticleName verticle, Consumer<JsonObject> asked) throws InterruptedException {
     Consumer<JsonObject> events = event -> {
@@ -91,8 +93,13 @@ final class Supervisor {
     }
     try {
       long start = System.nanoTime();
-      for (SupervisedNode node : targets) {
-        replace(node, events);
+      for (int i = 0; i < targets.size(); i++) {
+        if (i > 0 && !settle.isZero()) {
+          // Ready is what the node says; the balancer in front and the other nodes take a few checks to agree.
+          events.accept(event("settling", targets.get(i - 1).spec.name()).put("seconds", settle.toSeconds()));
+          Thread.sleep(settle.toMillis());
+        }
+        replace(targets.get(i), events);
       }
       events.accept(new JsonObject().put("event", "rolled").put("verticle", what)
           .put("nodes", targets.size()).put("seconds", seconds(System.nanoTime() - start)));

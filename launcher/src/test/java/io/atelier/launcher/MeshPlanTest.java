@@ -40,6 +40,7 @@ class MeshPlanTest {
     assertThat(worker.ownsPort()).isFalse();
     assertThat(plan.controlPort()).isEqualTo(7400);
     assertThat(plan.embeddedDataDir()).isNull();
+    assertThat(plan.settleSeconds()).isEqualTo(3);
   }
 
   @Test
@@ -75,6 +76,8 @@ class MeshPlanTest {
         "portBase: must be a whole number from 1024 to 65000, not 80");
     assertRefused("{\"control\": {\"port\": \"x\"}, \"nodes\": [{\"name\": \"a\", \"verticles\": \"edge\"}]}",
         "control.port: must be a whole number");
+    assertRefused("{\"settleSeconds\": -1, \"nodes\": [{\"name\": \"a\", \"verticles\": \"edge\"}]}",
+        "settleSeconds: must be a whole number from 0 to 600");
     assertRefused("{\"javaOptions\": \"-Xmx1g\", \"nodes\": [{\"name\": \"a\", \"verticles\": \"edge\"}]}",
         "javaOptions: must be a list of strings");
     assertRefused("{\"environment\": {\"A-B\": \"1\"}, \"nodes\": [{\"name\": \"a\", \"verticles\": \"edge\"}]}",
