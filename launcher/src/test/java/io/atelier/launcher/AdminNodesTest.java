@@ -55,8 +55,8 @@ class AdminNodesTest {
 
   @Test
   void onlyAdminKeysSeeTheNodes() {
-    String member = Blocking.await(new ApiKeyRepository(mesh.pool).createKey(mesh.projectA.projectId(), "member"),
-        Duration.ofSeconds(30));
+    String member = Blocking.await(new ApiKeyRepository(mesh.pool).createKey(mesh.projectA.projectId(), "ops",
+        ApiKeyRepository.Role.MEMBER), Duration.ofSeconds(30)).apiKey();
     JsonObject problem = assertProblem(await(mesh.client(member).get("/v1/admin/nodes").send()), 403);
     assertThat(problem.getString("detail")).contains("admin");
     assertProblem(await(mesh.client(member).post("/v1/admin/nodes/" + mesh.edgeNode.node().id() + "/drain").send()),

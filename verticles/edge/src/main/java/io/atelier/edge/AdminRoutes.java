@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /v1/admin/nodes} (every node of the mesh as it answers for itself on the bus), {@code GET
  * /v1/admin/nodes/{id}}, and {@code POST /v1/admin/nodes/{id}/drain} (drain and stop that node, as SIGTERM does).
- * For keys with the admin role. The list is gathered fresh each time, so a node that has left is not in it.
+ * For keys with the admin role ({@link ApiKeyAuthHandler#neededRole}). The list is gathered fresh each time, so a
+ * node that has left is not in it.
  */
 final class AdminRoutes {
 
@@ -40,10 +41,6 @@ final class AdminRoutes {
   }
 
   void mount(Router router) {
-    router.route("/v1/admin/*").handler(ctx -> {
-      ApiKeyAuthHandler.requireRole(ctx, ApiKeyAuthHandler.ADMIN);
-      ctx.next();
-    });
     router.get("/v1/admin/nodes").handler(this::list);
     router.get("/v1/admin/nodes/:nodeId").handler(ctx -> ask(ctx, BusAddresses.STATUS, 200));
     router.post("/v1/admin/nodes/:nodeId/drain").handler(ctx -> ask(ctx, BusAddresses.DRAIN, 202));

@@ -1,18 +1,26 @@
 package io.atelier.edge;
 
 import io.atelier.database.ApiKeyRepository;
+import io.atelier.database.ApiKeyRepository.KeyOwner;
+import io.atelier.database.ApiKeyRepository.Role;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
-/** Reads {@code Authorization: Bearer <key>}, finds the key's project, and scopes the request to it. */
+/**
+ * Reads {@code Authorization: Bearer <key>}, finds the key's project, scopes the request to it, and lets it through
+ * only if the key's role may make it ({@link #neededRole}: the one place that says which role each route needs).
+ */
 final class ApiKeyAuthHandler implements Handler<RoutingContext> {
 
-  private static final String PROJECT = "atelier.projectId";
-  private static final String ROLE = "atelier.role";
-  /** The role that may see and act on the mesh itself (its nodes), beside its own project. */
-  static final String ADMIN = "admin";
+  private static final String OWNER = "atelier.keyOwner";
+  private static final Set<HttpMethod> READING = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+  /** A read key may ask for a document token: it gets a read-only one. */
+  private static final Pattern DOCUMENT_TOKENS = Pattern.compile("/v1/documents/[^/]+/tokens");
 
   private final ApiKeyRepository keys;
 
@@ -36,14 +44,41 @@ final class ApiKeyAuthHandler implements Handler<RoutingContext> {
     keys.findOwner(header.substring(7).trim()).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
-      } else if (result.result().isEmpty()) {
-        challenge(ctx, "the API key is not valid");
-      } else {
-        ctx.put(PROJECT, result.result().get().projectId());
-        ctx.put(ROLE, result.result().get().role());
-        ctx.next();
+        return;
       }
+      if (result.result().isEmpty()) {
+        challenge(ctx, "the API key is not valid");
+        return;
+      }
+      KeyOwner owner = result.result().get();
+      Role needed = neededRole(ctx.request().method(), ctx.normalizedPath());
+      if (!owner.role().covers(needed)) {
+        // Refused before the body is read: a read key's upload is not taken in only to be thrown away.
+        ctx.fail(Problem.forbidden("this needs a key with the " + needed.wireName() + " role"
+            + (needed == Role.ADMIN ? "" : " or above") + "; this key's role is " + owner.role().wireName()));
+        return;
+      }
+      ctx.put(OWNER, owner);
+      ctx.next();
     });
+  }
+
+  /**
+   * The role a request to {@code path} needs: admin for the project's keys and the mesh's nodes; member for anything
+   * that changes the project (and for the webhook signing secret, with which one could forge deliveries); read for
+   * everything else, a document token included (a read key gets a read-only one).
+   */
+  static Role neededRole(HttpMethod method, String path) {
+    if (path.startsWith("/v1/admin/") || path.equals("/v1/keys") || path.startsWith("/v1/keys/")) {
+      return Role.ADMIN;
+    }
+    if (path.equals("/v1/webhooks/secret")) {
+      return Role.MEMBER;
+    }
+    if (READING.contains(method) || (method == HttpMethod.POST && DOCUMENT_TOKENS.matcher(path).matches())) {
+      return Role.READ;
+    }
+    return Role.MEMBER;
   }
 
   private static void challenge(RoutingContext ctx, String detail) {
@@ -51,26 +86,17 @@ final class ApiKeyAuthHandler implements Handler<RoutingContext> {
     ctx.fail(Problem.unauthorized(detail));
   }
 
-  /** Lets the request through only when its key has {@code role}; a {@code 403} naming it otherwise. */
-  static void requireRole(RoutingContext ctx, String role) {
-    if (!role.equals(ctx.get(ROLE))) {
-      throw Problem.forbidden("this needs a key with the " + role + " role; this key's role is " + ctx.get(ROLE));
-    }
-  }
-
-  /** Refuses a key with the {@code read} role: {@code what} changes the project. */
-  static void requireWrite(RoutingContext ctx, String what) {
-    if ("read".equals(ctx.get(ROLE))) {
-      throw Problem.forbidden("a key with the read role cannot " + what);
-    }
-  }
-
   /** The project of the authenticated request. */
   static UUID projectId(RoutingContext ctx) {
-    UUID projectId = ctx.get(PROJECT);
-    if (projectId == null) {
+    return owner(ctx).projectId();
+  }
+
+  /** The key that authenticated the request: its id, project and role. */
+  static KeyOwner owner(RoutingContext ctx) {
+    KeyOwner owner = ctx.get(OWNER);
+    if (owner == null) {
       throw new IllegalStateException("route is not behind ApiKeyAuthHandler");
     }
-    return projectId;
+    return owner;
   }
 }

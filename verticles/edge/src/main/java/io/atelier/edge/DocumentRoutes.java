@@ -2,6 +2,7 @@ package io.atelier.edge;
 
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.DocumentRelay;
+import io.atelier.database.ApiKeyRepository.Role;
 import io.atelier.database.DocumentRepository;
 import io.atelier.database.DocumentRepository.Document;
 import io.atelier.database.DocumentRepository.LoggedUpdate;
@@ -61,11 +62,17 @@ final class DocumentRoutes {
   private void issueToken(RoutingContext ctx) {
     String name = name(ctx);
     JsonObject body = ctx.body() == null || ctx.body().length() <= 0 ? new JsonObject() : JobRoutes.jsonBody(ctx);
+    // A read key's token is read-only unless it asks for more, which it may not have.
+    boolean mayEdit = ApiKeyAuthHandler.owner(ctx).role().covers(Role.MEMBER);
     DocumentGrant.Access access;
     try {
-      access = DocumentGrant.Access.fromWire(body.getValue("access", "write") instanceof String s ? s : "?");
+      access = DocumentGrant.Access.fromWire(body.getValue("access", mayEdit ? "write" : "read") instanceof String s
+          ? s : "?");
     } catch (IllegalArgumentException e) {
       throw Problem.invalidField("access", e.getMessage());
+    }
+    if (access == DocumentGrant.Access.WRITE && !mayEdit) {
+      throw Problem.forbidden("a key with the read role gets read-only document tokens; ask for access 'read'");
     }
     Instant expiresAt = expiry(tokens, body);
     DocumentGrant grant = new DocumentGrant(ApiKeyAuthHandler.projectId(ctx), name, access, expiresAt);

@@ -100,7 +100,9 @@ public final class EdgeVerticle extends VerticleBase {
           .setCachingEnabled(false));
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
-    router.route("/v1/*").handler(new ApiKeyAuthHandler(new ApiKeyRepository(pool)));
+    ApiKeyRepository keys = new ApiKeyRepository(pool);
+    router.route("/v1/*").handler(new ApiKeyAuthHandler(keys));
+    new KeyRoutes(keys).mount(router);
     new AdminRoutes(vertx).mount(router);
     AccessTokens tokens = AccessTokens.create(vertx, TokenConfig.from(config()));
     StoredFiles files = new StoredFiles(vertx, storage);

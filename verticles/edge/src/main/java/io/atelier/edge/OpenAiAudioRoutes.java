@@ -106,7 +106,6 @@ final class OpenAiAudioRoutes {
 
   private void transcribe(RoutingContext ctx) {
     TruncatedMultipartBodies.bodyRead(ctx);
-    ApiKeyAuthHandler.requireWrite(ctx, "transcribe");
     Request request = read(ctx);
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
     boolean[] answered = {false};

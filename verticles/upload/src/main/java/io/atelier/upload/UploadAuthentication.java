@@ -54,7 +54,7 @@ final class UploadAuthentication implements Handler<RoutingContext> {
         ctx.fail(found.cause());
       } else if (found.result().isEmpty()) {
         refuse(ctx, "the API key is not valid");
-      } else if ("read".equals(found.result().get().role())) {
+      } else if (!found.result().get().role().covers(ApiKeyRepository.Role.MEMBER)) {
         ctx.fail(new TusException(403, "Forbidden", "a key with the read role cannot upload"));
       } else {
         ctx.put(PROJECT, found.result().get().projectId());
