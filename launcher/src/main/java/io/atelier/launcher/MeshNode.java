@@ -8,8 +8,10 @@ import io.atelier.database.DatabasePool;
 import io.atelier.database.PostgresConfig;
 import io.atelier.node.DrainConfig;
 import io.atelier.node.HealthRoutes;
+import io.atelier.node.HttpProblems;
 import io.atelier.node.Node;
 import io.atelier.node.NodeStatusResponder;
+import io.atelier.node.UnreadableRequests;
 import io.atelier.redis.RedisConfig;
 import io.atelier.redis.RedisConnections;
 import io.atelier.storage.ObjectStorage;
@@ -193,7 +195,9 @@ public final class MeshNode {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     HealthRoutes.mount(router, node);
-    return vertx.createHttpServer().requestHandler(router).listen(port)
+    router.route().last().handler(HttpProblems::notFound);
+    return vertx.createHttpServer().requestHandler(router).invalidRequestHandler(UnreadableRequests.INSTANCE)
+        .listen(port)
         .onSuccess(server -> LOG.info("metrics and health on http://0.0.0.0:{}", server.actualPort()));
   }
 

@@ -242,6 +242,34 @@ class ApiErrorsTest {
     assertThat(problem.getString("state")).isEqualTo("queued");
   }
 
+  @Test
+  void requestsTheHttpDecoderCannotReadGetAProblemBodyAndTheEdgeStaysUp() throws Exception {
+    record Unreadable(String request, int status, String type) {
+    }
+    String tooLongUri = "GET /v1/jobs?" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: a\r\n\r\n";
+    String hugeHeader = "GET /v1/jobs HTTP/1.1\r\nHost: a\r\nX-Big: " + "y".repeat(20_000) + "\r\n\r\n";
+    String badLength = "POST /v1/jobs HTTP/1.1\r\nHost: a\r\nContent-Length: lots\r\n\r\n";
+    String badHeaderName = "GET /v1/jobs HTTP/1.1\r\nHost: a\r\nBad Header: 1\r\n\r\n";
+    for (Unreadable unreadable : java.util.List.of(new Unreadable(tooLongUri, 414, "uri-too-long"),
+        new Unreadable(hugeHeader, 431, "request-header-fields-too-large"),
+        new Unreadable(badLength, 400, "malformed-request"), new Unreadable(badHeaderName, 400, "malformed-request"))) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", mesh.edgePort)) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(unreadable.request().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        // The edge closes the connection after its answer, so everything up to the end of the stream is the answer.
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        // HTTP/1.0 when the request line itself could not be read: its version is unknown.
+        assertThat(answer).as(unreadable.type()).matches("(?s)HTTP/1\\.[01] " + unreadable.status() + " .*")
+            .containsIgnoringCase("content-type: application/problem+json");
+        JsonObject problem = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        assertThat(problem.getInteger("status")).isEqualTo(unreadable.status());
+        assertThat(problem.getString("type")).isEqualTo("/problems/" + unreadable.type());
+        assertThat(problem.getString("detail")).isNotBlank();
+      }
+    }
+    assertThat(await(projectA.get("/v1/jobs").send()).statusCode()).isEqualTo(200);
+  }
+
   private static String field(JsonObject body) {
     long before = count("jobs");
     JsonObject problem = assertProblem(projectA.submit(body), 400);

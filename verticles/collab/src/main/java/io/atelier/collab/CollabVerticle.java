@@ -7,7 +7,9 @@ import io.atelier.database.DocumentRepository;
 import io.atelier.database.PostgresConfig;
 import io.atelier.node.DrainConfig;
 import io.atelier.node.HealthRoutes;
+import io.atelier.node.HttpProblems;
 import io.atelier.node.Node;
+import io.atelier.node.UnreadableRequests;
 import io.atelier.tokens.AccessTokens;
 import io.atelier.tokens.TokenConfig;
 import io.atelier.yjs.YjsUpdates;
@@ -73,7 +75,7 @@ public final class CollabVerticle extends VerticleBase {
     HealthRoutes.mount(router, node);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.route(CollabSockets.PREFIX + "*").handler(ctx -> sockets.handle(ctx.request()));
-    router.route().last().handler(ctx -> ctx.response().setStatusCode(404).end());
+    router.route().last().handler(HttpProblems::notFound);
 
     rooms.start();
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
@@ -81,6 +83,7 @@ public final class CollabVerticle extends VerticleBase {
             // As the reference server (ws) does: compression would cost every connection two zlib streams.
             .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false))
         .requestHandler(router)
+        .invalidRequestHandler(UnreadableRequests.INSTANCE)
         .listen()
         .compose(s -> {
           server = s;

@@ -16,6 +16,7 @@ import io.atelier.jobs.QueueMetrics;
 import io.atelier.node.DrainConfig;
 import io.atelier.node.HealthRoutes;
 import io.atelier.node.Node;
+import io.atelier.node.UnreadableRequests;
 import io.atelier.redis.RedisConfig;
 import io.atelier.redis.RedisConnections;
 import io.atelier.storage.ObjectStorage;
@@ -139,6 +140,7 @@ public final class EdgeVerticle extends VerticleBase {
                 .setMaxWebSocketMessageSize(MAX_WEBSOCKET_MESSAGE_BYTES)
                 .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false))
             .requestHandler(router)
+            .invalidRequestHandler(UnreadableRequests.INSTANCE)
             .listen())
         .onSuccess(s -> {
           server = s;

@@ -10,7 +10,9 @@ import io.atelier.database.UploadRepository;
 import io.atelier.jobs.JobEngine;
 import io.atelier.node.DrainConfig;
 import io.atelier.node.HealthRoutes;
+import io.atelier.node.HttpProblems;
 import io.atelier.node.Node;
+import io.atelier.node.UnreadableRequests;
 import io.atelier.redis.RedisConfig;
 import io.atelier.redis.RedisConnections;
 import io.atelier.storage.ObjectStorage;
@@ -76,11 +78,12 @@ public final class UploadVerticle extends VerticleBase {
     HealthRoutes.mount(router, node);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.route(TusRoutes.PREFIX + "*").handler(ctx -> files.handle(ctx.request()));
-    router.route().last().handler(ctx -> ctx.response().setStatusCode(404).end());
+    router.route().last().handler(HttpProblems::notFound);
 
     return storage.ensureBucket()
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
             .requestHandler(router)
+            .invalidRequestHandler(UnreadableRequests.INSTANCE)
             .listen())
         .compose(s -> {
           server = s;
