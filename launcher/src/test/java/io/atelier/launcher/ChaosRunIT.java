@@ -167,7 +167,10 @@ class ChaosRunIT {
         .put("javaOptions", new JsonArray().add("-Xms64m").add("-Xmx400m").add("-XX:+UseSerialGC")
             .add("-XX:TieredStopAtLevel=1"))
         // HAProxy checks every 500 ms and takes an edge out after two failed checks: 2 s of drain delay covers it.
-        .put("environment", new JsonObject().put("ATELIER_DRAIN_DELAY_SECONDS", "2")
+        // The traffic is one key's, at about the default rate limit: the run is about rolling, limits have tests
+        // of their own (RateLimitTest).
+        .put("environment", new JsonObject().put("ATELIER_LIMITS_REQUESTS_PER_SECOND", "1000")
+            .put("ATELIER_LIMITS_BURST", "5000").put("ATELIER_DRAIN_DELAY_SECONDS", "2")
             .put("ATELIER_DRAIN_GRACE_SECONDS", "15").put("ATELIER_TRANSCRIPTION_LEASE_SECONDS", "15")
             .put("ATELIER_ENRICHMENT_LEASE_SECONDS", "15").put("ATELIER_RENDER_LEASE_SECONDS", "15")
             .put("ATELIER_UPLOAD_LEASE_SECONDS", "4"))

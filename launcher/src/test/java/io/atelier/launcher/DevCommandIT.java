@@ -118,6 +118,13 @@ class DevCommandIT {
             assertThat(httpGet("http://127.0.0.1:" + port + "/v1/webhooks/secret", newKey))
                 .isNotEqualTo(httpGet("http://127.0.0.1:" + port + "/v1/webhooks/secret", key));
             assertThat(projectId).isNotBlank();
+            // dev limits keys as production does, by default: 50 requests a second in bursts of 100.
+            var limited = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/v1/jobs")).header("Authorization", "Bearer " + newKey)
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(limited.headers().firstValue("RateLimit-Limit")).hasValue("100");
+            assertThat(Integer.parseInt(limited.headers().firstValue("RateLimit-Remaining").orElseThrow()))
+                .isBetween(90, 99);
           }
 
           node.sigterm();

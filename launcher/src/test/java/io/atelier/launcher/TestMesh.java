@@ -30,6 +30,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class TestMesh {
 
   private static TestMesh instance;
+  /** The suite's tests share a few keys and send bursts; RateLimitTest checks the limits on nodes of its own. */
+  private static final JsonObject SUITE_LIMITS = new JsonObject().put("requestsPerSecond", 10_000)
+      .put("burst", 100_000);
 
   final Path folder;
   final EmbeddedServices services;
@@ -62,6 +65,9 @@ final class TestMesh {
     cluster = "atelier-test-" + UUID.randomUUID();
     edgeConfig = EmbeddedMeshConfig.build(services, folder.resolve("a"), edgePort, cluster, portA, members);
     workerConfig = EmbeddedMeshConfig.build(services, folder.resolve("b"), edgePortB, cluster, portB, members);
+    for (JsonObject config : List.of(edgeConfig, workerConfig)) {
+      config.put("limits", SUITE_LIMITS.copy());
+    }
     webDirectory = Files.createDirectories(folder.resolve("web"));
     edgeConfig.getJsonObject("edge").put("webDirectory", webDirectory.toString());
     // A long lease: a cancellation that stops a job within a second came over the bus, not with a renewal.
@@ -143,7 +149,8 @@ final class TestMesh {
     int port = FreePorts.pick();
     List<String> all = new ArrayList<>(members);
     all.add("127.0.0.1:" + port);
-    return EmbeddedMeshConfig.build(services, folder.resolve(name), 0, cluster, port, all);
+    return EmbeddedMeshConfig.build(services, folder.resolve(name), 0, cluster, port, all)
+        .put("limits", SUITE_LIMITS.copy());
   }
 
   /**

@@ -103,6 +103,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     ApiKeyRepository keys = new ApiKeyRepository(pool);
     router.route("/v1/*").handler(new ApiKeyAuthHandler(keys));
+    router.route("/v1/*").handler(new RateLimiter(redis, RateLimitConfig.from(config())));
     new KeyRoutes(keys).mount(router);
     new AdminRoutes(vertx).mount(router);
     AccessTokens tokens = AccessTokens.create(vertx, TokenConfig.from(config()));

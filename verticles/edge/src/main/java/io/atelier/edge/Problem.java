@@ -52,6 +52,11 @@ public final class Problem extends RuntimeException {
     return new Problem(415, "unsupported-media-type", "Unsupported media type", detail, new JsonObject());
   }
 
+  /** The key made more requests than its limit allows; {@code extensions} say how many it may. */
+  public static Problem rateLimited(String detail, JsonObject extensions) {
+    return new Problem(429, "rate-limited", "Too many requests", detail, extensions);
+  }
+
   public static Problem of(int status, String title, String detail) {
     return new Problem(status, title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'), title, detail,
         new JsonObject());
