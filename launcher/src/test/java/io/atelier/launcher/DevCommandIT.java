@@ -60,6 +60,17 @@ class DevCommandIT {
           assertThat(server.isAlive()).as("child %s still running", server.info().command().orElse("?")).isFalse();
         }
         assertThat(listing(jvmTmp)).as("the JVM's temporary folder is left empty").isEmpty();
+        // Secrets stay out of the logs of the whole run: the key only in the one line that hands it over.
+        JsonObject written = new JsonObject(Files.readString(dir.resolve("data/node.json")));
+        String[] secrets = {written.getJsonObject("tokens").getJsonArray("signingKeys").getString(0),
+            written.getJsonObject("s3").getString("secretKey")};
+        assertThat(secrets).allSatisfy(secret -> assertThat(secret).hasSizeGreaterThanOrEqualTo(16));
+        for (String line : dev.transcript().split("\n")) {
+          assertThat(line).as("a line of dev's output").doesNotContain(secrets);
+          if (!line.equals("ATELIER_API_KEY=" + key)) {
+            assertThat(line).as("a line of dev's output").doesNotContain(key);
+          }
+        }
         Set<String> systemTmpAfter = listing(Path.of("/tmp"));
         systemTmpAfter.removeAll(systemTmpBefore);
         assertThat(systemTmpAfter).as("new entries in /tmp")

@@ -2,14 +2,16 @@ package io.atelier.edge;
 
 import io.atelier.database.Asset;
 import io.atelier.database.AssetRepository;
+import io.atelier.database.ProjectQuotas;
 import io.atelier.media.MediaInfo;
 import io.atelier.media.MediaInspection;
 import io.atelier.media.MediaSniffer;
 import io.atelier.storage.ObjectKeys;
 import io.atelier.storage.ObjectStorage;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,12 +36,14 @@ final class AssetIntake {
   private final Vertx vertx;
   private final AssetRepository assets;
   private final ObjectStorage storage;
+  private final ProjectQuotas quotas;
   private final MediaInspection inspection = new MediaInspection(Duration.ofSeconds(30));
 
-  AssetIntake(Vertx vertx, AssetRepository assets, ObjectStorage storage) {
+  AssetIntake(Vertx vertx, AssetRepository assets, ObjectStorage storage, ProjectQuotas quotas) {
     this.vertx = vertx;
     this.assets = assets;
     this.storage = storage;
+    this.quotas = quotas;
   }
 
   /**
@@ -47,8 +51,19 @@ final class AssetIntake {
    * {@code edge.maxUploadBytes}, and a body cut short is answered (its handler calls
    * {@link TruncatedMultipartBodies#bodyRead} first).
    */
-  static void mountMultipart(Router router, Vertx vertx, EdgeConfig config, String path,
-                             Handler<RoutingContext> handler) {
+  void mountMultipart(Router router, EdgeConfig config, String path, Handler<RoutingContext> handler) {
+    // A body its Content-Length says would pass the project's storage quota is refused before it is read.
+    router.post(path).handler(ctx -> {
+      String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (length == null || !length.matches("[0-9]{1,18}")) {
+        ctx.next();
+        return;
+      }
+      quotas.checkStoredBytes(ApiKeyAuthHandler.projectId(ctx), Long.parseLong(length))
+          .compose(Quotas::refuseIfExceeded)
+          .onSuccess(v -> ctx.next())
+          .onFailure(ctx::fail);
+    });
     // A route of its own: Vert.x wants a route's body handler before any other of its handlers.
     router.post(path).handler(new TruncatedMultipartBodies(vertx));
     router.post(path)
@@ -63,7 +78,10 @@ final class AssetIntake {
     UUID assetId = UUID.randomUUID();
     Path file = Path.of(upload.uploadedFileName());
     String storageKey = ObjectKeys.of(projectId, ObjectKeys.Folder.ASSETS, assetId, "original");
-    return vertx.<Inspected>executeBlocking(() -> inspect(file), false)
+    // Checked again with the file's own size: a body without Content-Length was not checked before it came.
+    return quotas.checkStoredBytes(projectId, upload.size())
+        .compose(Quotas::refuseIfExceeded)
+        .compose(v -> vertx.<Inspected>executeBlocking(() -> inspect(file), false))
         .compose(inspected -> storage.putFile(storageKey, file, inspected.contentType())
             .compose(ignored -> assets.insert(new Asset(assetId, projectId, Asset.cleanFilename(upload.fileName()),
                 inspected.contentType(), upload.size(), inspected.sha256(), storageKey, inspected.media().toJson(),

@@ -3,7 +3,6 @@ package io.atelier.edge;
 import io.atelier.database.Asset;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.UploadRepository;
-import io.atelier.storage.ObjectStorage;
 import io.atelier.tokens.AccessTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,18 +29,18 @@ final class AssetRoutes {
   private final StoredFiles files;
   private final AssetIntake intake;
 
-  AssetRoutes(Vertx vertx, AssetRepository assets, UploadRepository uploads, AccessTokens tokens,
-              ObjectStorage storage, StoredFiles files) {
+  AssetRoutes(Vertx vertx, AssetRepository assets, UploadRepository uploads, AccessTokens tokens, AssetIntake intake,
+              StoredFiles files) {
     this.tokens = tokens;
     this.files = files;
     this.vertx = vertx;
     this.assets = assets;
     this.uploads = uploads;
-    this.intake = new AssetIntake(vertx, assets, storage);
+    this.intake = intake;
   }
 
   void mount(Router router, EdgeConfig config) {
-    AssetIntake.mountMultipart(router, vertx, config, "/v1/assets", this::create);
+    intake.mountMultipart(router, config, "/v1/assets", this::create);
     router.get("/v1/assets").handler(this::list);
     router.get("/v1/assets/:assetId").handler(this::get);
     router.get("/v1/assets/:assetId/content").handler(ctx -> find(ctx)

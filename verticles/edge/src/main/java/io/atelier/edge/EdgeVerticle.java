@@ -8,6 +8,7 @@ import io.atelier.database.DatabasePool;
 import io.atelier.database.DocumentRepository;
 import io.atelier.database.EnrichmentRepository;
 import io.atelier.database.PostgresConfig;
+import io.atelier.database.ProjectQuotas;
 import io.atelier.database.RenderRepository;
 import io.atelier.database.TranscriptRepository;
 import io.atelier.database.UploadRepository;
@@ -108,12 +109,14 @@ public final class EdgeVerticle extends VerticleBase {
     new AdminRoutes(vertx).mount(router);
     AccessTokens tokens = AccessTokens.create(vertx, TokenConfig.from(config()));
     StoredFiles files = new StoredFiles(vertx, storage);
-    new AssetRoutes(vertx, assets, new UploadRepository(pool), tokens, storage, files).mount(router, edge);
+    ProjectQuotas quotas = ProjectQuotas.from(pool, config());
+    AssetIntake intake = new AssetIntake(vertx, assets, storage, quotas);
+    new AssetRoutes(vertx, assets, new UploadRepository(pool), tokens, intake, files).mount(router, edge);
     completions = new JobCompletions(vertx, engine.jobs());
-    new OpenAiAudioRoutes(vertx, engine.queue(), new TranscriptRepository(pool), new AssetIntake(vertx, assets, storage),
-        completions, TranscriptionEngines.configured(config()), edge.transcriptionWait()).mount(router, edge);
-    new JobRoutes(engine.queue(), engine.jobs(), assets, webhookTargets).mount(router);
-    new PipelineRoutes(engine.pipelineQueue(), engine.pipelines(), assets, webhookTargets).mount(router);
+    new OpenAiAudioRoutes(vertx, engine.queue(), new TranscriptRepository(pool), intake, quotas, completions,
+        TranscriptionEngines.configured(config()), edge.transcriptionWait()).mount(router, edge);
+    new JobRoutes(engine.queue(), engine.jobs(), assets, webhookTargets, quotas).mount(router);
+    new PipelineRoutes(engine.pipelineQueue(), engine.pipelines(), assets, webhookTargets, quotas).mount(router);
     YjsUpdates yjs = YjsUpdates.java();
     DocumentRepository documents = new DocumentRepository(pool);
     new TranscriptRoutes(vertx, engine.jobs(), new TranscriptRepository(pool), documents, yjs, storage).mount(router);

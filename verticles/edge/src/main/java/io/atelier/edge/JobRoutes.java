@@ -7,6 +7,7 @@ import io.atelier.jobs.JobQueue;
 import io.atelier.jobs.JobRepository;
 import io.atelier.jobs.JobSubmission;
 import io.atelier.database.AssetRepository;
+import io.atelier.database.ProjectQuotas;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -23,12 +24,14 @@ final class JobRoutes {
   static final long MAX_JSON_BODY = 64 * 1024;
 
   private final JobQueue queue;
+  private final ProjectQuotas quotas;
   private final JobRepository jobs;
   private final JobLookup lookup;
   private final AssetRepository assets;
   private final WebhookTargets webhooks;
 
-  JobRoutes(JobQueue queue, JobRepository jobs, AssetRepository assets, WebhookTargets webhooks) {
+  JobRoutes(JobQueue queue, JobRepository jobs, AssetRepository assets, WebhookTargets webhooks, ProjectQuotas quotas) {
+    this.quotas = quotas;
     this.queue = queue;
     this.jobs = jobs;
     this.lookup = new JobLookup(jobs);
@@ -54,8 +57,9 @@ final class JobRoutes {
     assets.find(projectId, assetId)
         .compose(asset -> asset.isEmpty()
             ? Future.failedFuture(Problem.notFound("no asset " + assetId + " in this project"))
-            : queue.submit(new JobSubmission(projectId, spec.kind(), assetId, spec.params(), spec.maxAttempts(),
-                webhookUrl, idempotencyKey)))
+            : quotas.checkConcurrentJobs(projectId).compose(Quotas::refuseIfExceeded)
+                .compose(v -> queue.submit(new JobSubmission(projectId, spec.kind(), assetId, spec.params(),
+                    spec.maxAttempts(), webhookUrl, idempotencyKey))))
         .onSuccess(submitted -> {
           if (submitted.replayed()) {
             ctx.response().putHeader("Idempotent-Replayed", "true");

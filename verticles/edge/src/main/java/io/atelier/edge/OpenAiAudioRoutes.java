@@ -4,6 +4,7 @@ import io.atelier.contracts.JobKind;
 import io.atelier.contracts.JobState;
 import io.atelier.contracts.transcription.TranscriptionEngines;
 import io.atelier.contracts.transcription.TranscriptionSpec;
+import io.atelier.database.ProjectQuotas;
 import io.atelier.database.TranscriptRepository;
 import io.atelier.edge.OpenAiErrors.OpenAiError;
 import io.atelier.edge.OpenAiTranscriptions.Granularity;
@@ -50,6 +51,7 @@ final class OpenAiAudioRoutes {
 
   private final Vertx vertx;
   private final JobQueue queue;
+  private final ProjectQuotas quotas;
   private final TranscriptRepository transcripts;
   private final AssetIntake intake;
   private final JobCompletions completions;
@@ -57,7 +59,8 @@ final class OpenAiAudioRoutes {
   private final Duration wait;
 
   OpenAiAudioRoutes(Vertx vertx, JobQueue queue, TranscriptRepository transcripts, AssetIntake intake,
-                    JobCompletions completions, String engine, Duration wait) {
+                    ProjectQuotas quotas, JobCompletions completions, String engine, Duration wait) {
+    this.quotas = quotas;
     this.vertx = vertx;
     this.queue = queue;
     this.transcripts = transcripts;
@@ -73,7 +76,7 @@ final class OpenAiAudioRoutes {
     router.route("/v1/audio/*").failureHandler(errors);
     router.route("/v1/models").failureHandler(errors);
     router.route("/v1/models/*").failureHandler(errors);
-    AssetIntake.mountMultipart(router, vertx, config, "/v1/audio/transcriptions", this::transcribe);
+    intake.mountMultipart(router, config, "/v1/audio/transcriptions", this::transcribe);
     router.get("/v1/models").handler(ctx -> ctx.json(new JsonObject().put("object", "list")
         .put("data", new JsonArray(models().stream().map(OpenAiAudioRoutes::model).toList()))));
     router.get("/v1/models/:model").handler(ctx -> {
@@ -118,7 +121,8 @@ final class OpenAiAudioRoutes {
             e.getMessage()));
       }
     });
-    intake.store(projectId, request.file())
+    quotas.checkConcurrentJobs(projectId).compose(Quotas::refuseIfExceeded)
+        .compose(v -> intake.store(projectId, request.file()))
         .compose(asset -> queue.submit(new JobSubmission(projectId, JobKind.TRANSCRIPTION, asset.id(),
             request.spec().toParams(), JobKind.TRANSCRIPTION.defaultMaxAttempts(), null, null)))
         .compose(result -> {

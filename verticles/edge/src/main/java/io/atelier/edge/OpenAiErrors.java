@@ -98,7 +98,10 @@ final class OpenAiErrors implements Handler<RoutingContext> {
       // The media check's refusal: OpenAI answers an unreadable file with a 400 naming the file.
       case 415 -> new OpenAiError(400, INVALID_REQUEST, "Invalid file format. " + message, "file", "invalid_file_format");
       // As OpenAI reports its own rate limits; its SDKs wait for Retry-After and try again.
-      case 429 -> new OpenAiError(429, "requests", message, null, "rate_limit_exceeded");
+      case 429 -> json.containsKey("quota") ? new OpenAiError(429, "insufficient_quota", message, null,
+          "insufficient_quota") : new OpenAiError(429, "requests", message, null, "rate_limit_exceeded");
+      case 413 -> new OpenAiError(413, INVALID_REQUEST, message, "file", json.containsKey("quota")
+          ? "insufficient_quota" : null);
       case 503 -> new OpenAiError(503, SERVER_ERROR, message, null, null);
       default -> new OpenAiError(problem.status(), problem.status() >= 500 ? SERVER_ERROR : INVALID_REQUEST, message,
           json.getString("field"), null);

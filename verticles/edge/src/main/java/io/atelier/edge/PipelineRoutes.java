@@ -2,6 +2,7 @@ package io.atelier.edge;
 
 import io.atelier.contracts.JobKind;
 import io.atelier.database.AssetRepository;
+import io.atelier.database.ProjectQuotas;
 import io.atelier.jobs.Pipeline;
 import io.atelier.jobs.PipelineQueue;
 import io.atelier.jobs.PipelineRepository;
@@ -25,11 +26,14 @@ import java.util.UUID;
 final class PipelineRoutes {
 
   private final PipelineQueue queue;
+  private final ProjectQuotas quotas;
   private final PipelineRepository pipelines;
   private final AssetRepository assets;
   private final WebhookTargets webhooks;
 
-  PipelineRoutes(PipelineQueue queue, PipelineRepository pipelines, AssetRepository assets, WebhookTargets webhooks) {
+  PipelineRoutes(PipelineQueue queue, PipelineRepository pipelines, AssetRepository assets, WebhookTargets webhooks,
+                 ProjectQuotas quotas) {
+    this.quotas = quotas;
     this.queue = queue;
     this.pipelines = pipelines;
     this.assets = assets;
@@ -51,7 +55,8 @@ final class PipelineRoutes {
     assets.find(projectId, submission.assetId())
         .compose(asset -> asset.isEmpty()
             ? Future.failedFuture(Problem.notFound("no asset " + submission.assetId() + " in this project"))
-            : queue.submit(submission))
+            : quotas.checkConcurrentJobs(projectId).compose(Quotas::refuseIfExceeded)
+                .compose(v -> queue.submit(submission)))
         .onSuccess(submitted -> {
           if (submitted.replayed()) {
             ctx.response().putHeader("Idempotent-Replayed", "true");

@@ -57,6 +57,11 @@ public final class Problem extends RuntimeException {
     return new Problem(429, "rate-limited", "Too many requests", detail, extensions);
   }
 
+  /** A quota of the project would be passed ({@code 413} for stored bytes, {@code 429} for what runs at once). */
+  public static Problem quotaExceeded(int status, String detail, JsonObject extensions) {
+    return new Problem(status, "quota-exceeded", "Quota exceeded", detail, extensions);
+  }
+
   public static Problem of(int status, String title, String detail) {
     return new Problem(status, title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'), title, detail,
         new JsonObject());

@@ -1,7 +1,7 @@
 package io.atelier.edge;
 
+import io.atelier.database.ProjectOverrides;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -43,20 +43,7 @@ record RateLimitConfig(Rate defaults, Map<UUID, Rate> projects) {
   static RateLimitConfig from(JsonObject config) {
     JsonObject section = config.getJsonObject("limits", new JsonObject());
     Rate defaults = rate(section, "limits.", new Rate(DEFAULT_REQUESTS_PER_SECOND, DEFAULT_BURST));
-    Map<UUID, Rate> projects = new HashMap<>();
-    JsonObject overrides = section.getJsonObject("projects", new JsonObject());
-    for (String id : overrides.fieldNames()) {
-      UUID projectId;
-      try {
-        projectId = UUID.fromString(id);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("limits.projects: '" + id + "' is not a project id");
-      }
-      if (!(overrides.getValue(id) instanceof JsonObject project)) {
-        throw new IllegalArgumentException("limits.projects." + id + ": must be an object");
-      }
-      projects.put(projectId, rate(project, "limits.projects." + id + ".", defaults));
-    }
+    Map<UUID, Rate> projects = ProjectOverrides.read(section, "limits.", (project, at) -> rate(project, at, defaults));
     return new RateLimitConfig(defaults, projects);
   }
 

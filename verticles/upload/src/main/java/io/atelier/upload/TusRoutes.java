@@ -1,6 +1,7 @@
 package io.atelier.upload;
 
 import io.atelier.database.ApiKeyRepository;
+import io.atelier.database.ProjectQuotas;
 import io.atelier.database.Upload;
 import io.atelier.database.UploadRepository;
 import io.atelier.storage.ObjectKeys;
@@ -44,12 +45,14 @@ final class TusRoutes {
   private final ObjectStorage storage;
   private final UploadCompletion completion;
   private final UploadMetrics metrics;
+  private final ProjectQuotas quotas;
   /** Enough for two PATCHes at full speed; more PATCHes than that get new buffers, which the GC takes back. */
   private final PartBuffers partBuffers;
   private final DirectUploadRoutes direct;
 
   TusRoutes(Vertx vertx, UploadConfig config, UploadRepository uploads, ApiKeyRepository keys, AccessTokens tokens,
-            ObjectStorage storage, UploadCompletion completion, UploadMetrics metrics) {
+            ObjectStorage storage, UploadCompletion completion, UploadMetrics metrics, ProjectQuotas quotas) {
+    this.quotas = quotas;
     this.metrics = metrics;
     this.partBuffers = new PartBuffers(2 * (config.partsInFlight() + 2));
     this.direct = new DirectUploadRoutes(config, uploads, storage, completion, this::start);
@@ -163,7 +166,11 @@ final class TusRoutes {
     UUID assetId = UUID.randomUUID();
     String key = ObjectKeys.of(projectId, ObjectKeys.Folder.ASSETS, assetId, "original");
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(config.expirySeconds());
-    return storage.createMultipart(key, "application/octet-stream")
+    // A length declared later is not checked against the project's storage quota: it is bounded by deferredMaxBytes.
+    Future<Void> withinQuota = length == null ? Future.succeededFuture()
+        : quotas.checkStoredBytes(projectId, length).compose(exceeded -> exceeded.isEmpty() ? Future.succeededFuture()
+            : Future.failedFuture(new TusException(413, "Quota exceeded", exceeded.get().detail())));
+    return withinQuota.compose(v -> storage.createMultipart(key, "application/octet-stream"))
         .compose(multipartId -> uploads.insert(new Upload(UUID.randomUUID(), projectId, Upload.RECEIVING, length, 0,
             metadata, partSize, key, multipartId, 1, null, null, 0, null, null, assetId, null, null, expires, null)));
   }

@@ -1,7 +1,7 @@
 package io.atelier.upload;
 
+import io.atelier.database.ProjectOverrides;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,7 +90,7 @@ public record UploadConfig(String host, int port, String advertisedHost, long ma
         (int) number(section, "leaseSeconds", 8),
         (int) number(section, "idleSeconds", 60),
         types(section.getValue("allowedTypes"), "upload.allowedTypes"),
-        projects(section.getJsonObject("projects", new JsonObject())));
+        ProjectOverrides.read(section, "upload.", UploadConfig::projectLimits));
   }
 
   private static List<String> types(Object value, String key) {
@@ -104,25 +104,13 @@ public record UploadConfig(String host, int port, String advertisedHost, long ma
     return array.stream().map(t -> ((String) t)).toList();
   }
 
-  private static Map<UUID, ProjectLimits> projects(JsonObject section) {
-    Map<UUID, ProjectLimits> projects = new HashMap<>();
-    for (String id : section.fieldNames()) {
-      UUID project;
-      try {
-        project = UUID.fromString(id);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("upload.projects is keyed by project id; '" + id + "' is not one");
-      }
-      JsonObject limits = section.getJsonObject(id);
-      Object max = limits.getValue("maxBytes");
-      if (max != null && !(max instanceof Integer || max instanceof Long)) {
-        throw new IllegalArgumentException("upload.projects." + id + ".maxBytes must be a whole number");
-      }
-      projects.put(project, new ProjectLimits(max == null ? null : ((Number) max).longValue(),
-          limits.containsKey("allowedTypes") ? types(limits.getValue("allowedTypes"),
-              "upload.projects." + id + ".allowedTypes") : null));
+  private static ProjectLimits projectLimits(JsonObject limits, String at) {
+    Object max = limits.getValue("maxBytes");
+    if (max != null && !(max instanceof Integer || max instanceof Long)) {
+      throw new IllegalArgumentException(at + "maxBytes must be a whole number");
     }
-    return projects;
+    return new ProjectLimits(max == null ? null : ((Number) max).longValue(),
+        limits.containsKey("allowedTypes") ? types(limits.getValue("allowedTypes"), at + "allowedTypes") : null);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.atelier.database.ApiKeyRepository;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.DatabasePool;
 import io.atelier.database.PostgresConfig;
+import io.atelier.database.ProjectQuotas;
 import io.atelier.database.UploadRepository;
 import io.atelier.jobs.JobEngine;
 import io.atelier.node.DrainConfig;
@@ -72,7 +73,8 @@ public final class UploadVerticle extends VerticleBase {
         JobEngine.create(vertx, pool, redis).pipelineQueue(), metrics, config);
     Router files = Router.router(vertx);
     new TusRoutes(vertx, config, uploads, new ApiKeyRepository(pool),
-        AccessTokens.create(vertx, TokenConfig.from(config())), storage, completion, metrics).mount(files);
+        AccessTokens.create(vertx, TokenConfig.from(config())), storage, completion, metrics,
+        ProjectQuotas.from(pool, config())).mount(files);
 
     Router router = Router.router(vertx);
     HealthRoutes.mount(router, node);
