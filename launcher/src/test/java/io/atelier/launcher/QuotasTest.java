@@ -34,6 +34,8 @@ class QuotasTest {
   static MeshNode node;
   static NewProject tight;
   static NewProject busy;
+  static NewProject crowded;
+  static int port;
   static ApiClient api;
   static ApiClient busyApi;
   static Path recording;
@@ -44,16 +46,18 @@ class QuotasTest {
     mesh = TestMesh.get();
     tight = mesh.newProject("tight-" + UUID.randomUUID());
     busy = mesh.newProject("busy-" + UUID.randomUUID());
+    crowded = mesh.newProject("crowded-" + UUID.randomUUID());
     recording = SpeechSamples.librivox().get(1).wav();
     recordingBytes = Files.size(recording);
-    int port = FreePorts.pick();
+    port = FreePorts.pick();
     JsonObject projects = new JsonObject()
         .put(tight.projectId().toString(), new JsonObject().put("storedBytes", recordingBytes * 3 / 2))
-        .put(busy.projectId().toString(), new JsonObject().put("concurrentJobs", 2));
+        .put(busy.projectId().toString(), new JsonObject().put("concurrentJobs", 2))
+        .put(crowded.projectId().toString(), new JsonObject().put("collabConnections", 2));
     node = mesh.startAnotherNode("quotas", port, config -> config
         .put("quotas", new JsonObject().put("projects", projects))
         .put("upload", config.getJsonObject("upload", new JsonObject()).put("port", 0)),
-        EnumSet.of(VerticleName.EDGE, VerticleName.UPLOAD));
+        EnumSet.of(VerticleName.EDGE, VerticleName.UPLOAD, VerticleName.COLLAB));
     api = new ApiClient(mesh.clientVertx, port, tight.apiKey());
     busyApi = new ApiClient(mesh.clientVertx, port, busy.apiKey());
   }
@@ -115,6 +119,38 @@ class QuotasTest {
 
     assertThat(await(busyApi.post("/v1/jobs/" + one + "/cancel").send()).statusCode()).isEqualTo(202);
     accepted(busyApi.submit(render));
+  }
+
+  @Test
+  void theProjectsCollaborationConnectionsAreCountedAcrossNodesAndOnePastTheQuotaIsRefused() {
+    ApiClient admin = mesh.client(crowded.apiKey());
+    String token = await(admin.post("/v1/documents/crowded-notes/tokens").send()).bodyAsJsonObject()
+        .getString("token");
+    // One on a node of the suite's mesh (whose quota is the default), one on the node with the small quota.
+    try (CollabTestClient elsewhere = CollabTestClient.connect(mesh.clientVertx, mesh.edgePort, "crowded-notes", token);
+         CollabTestClient here = CollabTestClient.connect(mesh.clientVertx, port, "crowded-notes", token)) {
+      elsewhere.awaitSynced();
+      here.awaitSynced();
+      CollabTestClient refused = CollabTestClient.connect(mesh.clientVertx, port, "crowded-notes", token);
+      assertThat(refused.awaitClose()).as("try again later").isEqualTo((short) 1013);
+      assertThat(refused.syncedWithin(Duration.ofMillis(200))).isFalse();
+
+      Blocking.await(elsewhere.disconnect(), Duration.ofSeconds(10));
+      awaitAdmitted(token);
+    }
+  }
+
+  /** A socket of the crowded project gets in (a place was given back), within a few seconds. */
+  private static void awaitAdmitted(String token) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (CollabTestClient next = CollabTestClient.connect(mesh.clientVertx, port, "crowded-notes", token)) {
+        if (next.syncedWithin(Duration.ofSeconds(2))) {
+          return;
+        }
+      }
+    }
+    throw new AssertionError("no socket admitted after one of the project's connections closed");
   }
 
   private static String accepted(HttpResponse<Buffer> response) {

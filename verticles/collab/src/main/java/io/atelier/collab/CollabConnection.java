@@ -5,7 +5,9 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -44,6 +46,7 @@ final class CollabConnection {
   private long refilledAt = System.nanoTime();
   private boolean closed;
   private boolean answeredPing = true;
+  private final List<Runnable> closeListeners = new ArrayList<>();
 
   CollabConnection(ServerWebSocket socket, Context context, DocumentGrant grant, CollabConfig config) {
     this.socket = socket;
@@ -51,6 +54,15 @@ final class CollabConnection {
     this.grant = grant;
     this.config = config;
     this.tokens = config.updateBurst();
+    socket.closeHandler(v -> context.runOnContext(ignored -> {
+      closed = true;
+      List.copyOf(closeListeners).forEach(Runnable::run);
+    }));
+  }
+
+  /** Runs {@code listener} on the context once the socket has closed, whichever side closed it. */
+  void whenClosed(Runnable listener) {
+    closeListeners.add(listener);
   }
 
   DocumentGrant grant() {
@@ -69,10 +81,7 @@ final class CollabConnection {
   void start(Consumer<byte[]> messages, Runnable closedHandler) {
     socket.frameHandler(frame -> onFrame(frame, messages));
     socket.pongHandler(pong -> context.runOnContext(v -> answeredPing = true));
-    socket.closeHandler(v -> context.runOnContext(ignored -> {
-      closed = true;
-      closedHandler.run();
-    }));
+    whenClosed(closedHandler);
     socket.exceptionHandler(e -> context.runOnContext(v -> close(INTERNAL_ERROR, "socket failed")));
   }
 

@@ -1,6 +1,7 @@
 package io.atelier.collab;
 
 import io.atelier.database.DocumentRepository;
+import io.atelier.database.ProjectQuotas;
 import io.atelier.tokens.AccessTokens;
 import io.atelier.tokens.DocumentGrant;
 import io.atelier.tokens.InvalidTokenException;
@@ -27,10 +28,14 @@ final class CollabSockets implements Handler<HttpServerRequest> {
   private final AccessTokens tokens;
   private final DocumentRooms rooms;
   private final CollabMetrics metrics;
+  private final ProjectQuotas quotas;
+  private final ProjectConnections connections;
   private volatile boolean accepting = true;
 
   CollabSockets(Context context, CollabConfig config, AccessTokens tokens, DocumentRooms rooms,
-                CollabMetrics metrics) {
+                CollabMetrics metrics, ProjectQuotas quotas, ProjectConnections connections) {
+    this.quotas = quotas;
+    this.connections = connections;
     this.context = context;
     this.config = config;
     this.tokens = tokens;
@@ -85,16 +90,45 @@ final class CollabSockets implements Handler<HttpServerRequest> {
         refuse(socket, "the token is for document '" + grant.document() + "', not '" + name + "'");
         return;
       }
-      CollabConnection connection = new CollabConnection(socket, context, grant, config);
-      rooms.join(connection).onComplete(joined -> {
-        if (joined.failed()) {
+      int quota = quotas.of(grant.projectId()).collabConnections();
+      connections.admit(grant.projectId(), quota).onComplete(admitted -> {
+        if (admitted.result() >= 0) {
           metrics.refused();
-          connection.close(joined.cause() instanceof DocumentRooms.FullException ? CollabConnection.TRY_AGAIN_LATER
-              : CollabConnection.INTERNAL_ERROR, joined.cause() instanceof DocumentRooms.FullException
-              ? joined.cause().getMessage() : "the document could not be opened; reconnect");
+          new CollabConnection(socket, context, grant, config).deny(CollabConnection.TRY_AGAIN_LATER,
+              "the project has " + admitted.result() + " open collaboration connections, its quota "
+              + "(quotas.collabConnections); try again later");
+          socket.resume();
+          return;
         }
-        socket.resume();
+        join(socket, grant);
       });
+    });
+  }
+
+  /** Joins the document's room, the connection holding its place in the project's quota until it closes. */
+  private void join(ServerWebSocket socket, DocumentGrant grant) {
+    CollabConnection connection = new CollabConnection(socket, context, grant, config);
+    boolean[] released = {false};
+    Runnable release = () -> {
+      if (!released[0]) {
+        released[0] = true;
+        connections.release(grant.projectId());
+      }
+    };
+    connection.whenClosed(release);
+    if (socket.isClosed()) {
+      // Gone while its place was taken, before anything listened for its close.
+      release.run();
+      return;
+    }
+    rooms.join(connection).onComplete(joined -> {
+      if (joined.failed()) {
+        metrics.refused();
+        connection.close(joined.cause() instanceof DocumentRooms.FullException ? CollabConnection.TRY_AGAIN_LATER
+            : CollabConnection.INTERNAL_ERROR, joined.cause() instanceof DocumentRooms.FullException
+            ? joined.cause().getMessage() : "the document could not be opened; reconnect");
+      }
+      socket.resume();
     });
   }
 

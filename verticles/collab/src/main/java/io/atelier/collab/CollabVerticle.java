@@ -5,11 +5,14 @@ import io.atelier.contracts.ServiceEndpoint;
 import io.atelier.database.DatabasePool;
 import io.atelier.database.DocumentRepository;
 import io.atelier.database.PostgresConfig;
+import io.atelier.database.ProjectQuotas;
 import io.atelier.node.DrainConfig;
 import io.atelier.node.HealthRoutes;
 import io.atelier.node.HttpProblems;
 import io.atelier.node.Node;
 import io.atelier.node.UnreadableRequests;
+import io.atelier.redis.RedisConfig;
+import io.atelier.redis.RedisConnections;
 import io.atelier.tokens.AccessTokens;
 import io.atelier.tokens.TokenConfig;
 import io.atelier.yjs.YjsUpdates;
@@ -22,6 +25,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -44,6 +48,8 @@ public final class CollabVerticle extends VerticleBase {
   private CollabConfig config;
   private DrainConfig drain;
   private Pool pool;
+  private Redis redis;
+  private ProjectConnections connections;
   private DocumentRooms rooms;
   private UpdateLog log;
   private CollabSockets sockets;
@@ -69,7 +75,10 @@ public final class CollabVerticle extends VerticleBase {
         () -> rooms == null ? 0 : rooms.open());
     log = new UpdateLog(documents, postgres.poolSize(), metrics);
     rooms = new DocumentRooms(vertx, config, documents, log, YjsUpdates.java(), metrics, node.id());
-    sockets = new CollabSockets(context, config, tokens, rooms, metrics);
+    redis = RedisConnections.create(vertx, RedisConfig.from(config()));
+    connections = new ProjectConnections(vertx, redis, node.id());
+    sockets = new CollabSockets(context, config, tokens, rooms, metrics, ProjectQuotas.from(pool, config()),
+        connections);
 
     Router router = Router.router(vertx);
     HealthRoutes.mount(router, node);
@@ -78,6 +87,7 @@ public final class CollabVerticle extends VerticleBase {
     router.route().last().handler(HttpProblems::notFound);
 
     rooms.start();
+    connections.start();
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
             .setMaxWebSocketFrameSize(config.maxMessageBytes()).setMaxWebSocketMessageSize(config.maxMessageBytes())
             // As the reference server (ws) does: compression would cost every connection two zlib streams.
@@ -126,6 +136,8 @@ public final class CollabVerticle extends VerticleBase {
           }
           return server == null ? Future.succeededFuture() : server.close();
         })
+        .eventually(() -> connections == null ? Future.succeededFuture() : connections.stop())
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
