@@ -3,6 +3,7 @@ package io.atelier.transcripts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Groups timed words into subtitle cues and writes them as SubRip (SRT) or WebVTT. A cue ends with its segment (which
@@ -26,8 +27,10 @@ public final class SubtitleWriter {
    * {@link TranscriptSegments segments} is cut into cues of its own.
    */
   public static List<Cue> cues(List<TimedWord> words) {
+    // A word of nothing but line breaks or control characters shows nothing: it is in no cue.
+    List<TimedWord> shown = words.stream().filter(word -> !cueText(word.word()).isEmpty()).toList();
     List<Cue> cues = new ArrayList<>();
-    for (TranscriptSegments.Segment segment : TranscriptSegments.of(words)) {
+    for (TranscriptSegments.Segment segment : TranscriptSegments.of(shown)) {
       cues.addAll(cuesOf(segment.words()));
     }
     return cues;
@@ -67,15 +70,16 @@ public final class SubtitleWriter {
   private static List<String> wrap(List<TimedWord> words) {
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
-    for (TimedWord word : words) {
-      if (line.length() > 0 && line.length() + 1 + word.word().length() > MAX_LINE) {
+    for (TimedWord timed : words) {
+      String word = cueText(timed.word());
+      if (line.length() > 0 && line.length() + 1 + word.length() > MAX_LINE) {
         lines.add(line.toString());
         line.setLength(0);
       }
       if (line.length() > 0) {
         line.append(' ');
       }
-      line.append(word.word());
+      line.append(word);
     }
     if (line.length() > 0) {
       lines.add(line.toString());
@@ -104,6 +108,17 @@ public final class SubtitleWriter {
     }
     return out.toString();
   }
+
+  /**
+   * A word as a cue shows it: an edited transcript's word may hold line breaks, tabs or control characters, which
+   * would end the cue early or be taken for its end; they become single spaces. SRT has no escapes, so an arrow that
+   * a reader could take for a timing line is shortened.
+   */
+  static String cueText(String word) {
+    return CONTROL_OR_SPACE.matcher(word).replaceAll(" ").strip().replaceAll("-{2,}>", "->");
+  }
+
+  private static final Pattern CONTROL_OR_SPACE = Pattern.compile("[\\p{Cntrl}\\p{Z}\\s\\u2028\\u2029\\u0085]+");
 
   /** WebVTT cue text is markup: '&', '<' and '>' are escaped (which also keeps "-->" out of the text). */
   static String escapeVtt(String text) {

@@ -75,12 +75,21 @@ class SubtitleWriterTest {
   }
 
   @Test
-  void vttCueTextIsEscapedMarkupButSrtKeepsTheWordAsSpoken() {
+  void vttCueTextIsEscapedMarkupButSrtWhichHasNoEscapesShortensItsArrows() {
     List<TimedWord> words = List.of(w("a-->b", 0, 1), w("--->", 1, 1.5), w("AT&T", 1.5, 2), w("<unk>", 2, 2.5));
 
     assertThat(SubtitleWriter.vtt(words)).isEqualTo(
-        "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\na--&gt;b ---&gt; AT&amp;T &lt;unk&gt;\n\n");
-    assertThat(SubtitleWriter.srt(words)).contains("\na-->b ---> AT&T <unk>\n");
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\na-&gt;b -&gt; AT&amp;T &lt;unk&gt;\n\n");
+    // Words "00:00:01,000", "-->" and "00:00:02,000" would otherwise make a line that readers take for a timing.
+    assertThat(SubtitleWriter.srt(words)).contains("\na->b -> AT&T <unk>\n");
+  }
+
+  @Test
+  void lineBreaksAndControlCharactersInAnEditedWordBecomeSpacesAndNeverEndTheCue() {
+    List<TimedWord> words = List.of(w("one\n\ntwo", 0, 1), w("\u0000three\r", 1, 1.5), w("\u0085", 1.5, 2),
+        w("four", 2, 2.5));
+
+    assertThat(SubtitleWriter.srt(words)).isEqualTo("1\n00:00:00,000 --> 00:00:02,500\none two three four\n\n");
   }
 
   @Test
