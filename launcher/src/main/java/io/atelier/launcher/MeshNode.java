@@ -227,6 +227,8 @@ public final class MeshNode {
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
     network.getInterfaces().setEnabled(true).setInterfaces(List.of(address));
+    // Hazelcast listens on every interface unless told not to, whatever address it advertises: only cluster.host's.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
