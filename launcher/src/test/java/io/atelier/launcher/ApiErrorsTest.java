@@ -270,6 +270,42 @@ class ApiErrorsTest {
     assertThat(await(projectA.get("/v1/jobs").send()).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void aBodySentAByteASecondIsA408AndItsConnectionIsClosed() throws Exception {
+    long before = count("jobs");
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", mesh.edgePort)) {
+      socket.setSoTimeout(30_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      String body = new JsonObject().put("type", "transcription").put("assetId", assetOfA).encode();
+      out.write(("POST /v1/jobs HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + mesh.projectA.apiKey()
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      long started = System.nanoTime();
+      java.io.InputStream in = socket.getInputStream();
+      // A byte a second until the edge answers; it must, well before the body is done (some 90 bytes).
+      byte[] answer = new byte[0];
+      for (int i = 0; i < body.length() && answer.length == 0; i++) {
+        try {
+          out.write(body.charAt(i));
+          out.flush();
+        } catch (java.io.IOException closed) {
+          break;
+        }
+        Thread.sleep(1_000);
+        if (in.available() > 0) {
+          answer = in.readNBytes(in.available());
+        }
+      }
+      String text = new String(answer, java.nio.charset.StandardCharsets.UTF_8) + new String(in.readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(text).startsWith("HTTP/1.1 408 ").containsIgnoringCase("application/problem+json")
+          .contains("edge.bodyWaitSeconds");
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
+    }
+    assertThat(count("jobs")).as("the slow request made nothing").isEqualTo(before);
+    assertThat(await(projectA.get("/v1/jobs").send()).statusCode()).isEqualTo(200);
+  }
+
   private static String field(JsonObject body) {
     long before = count("jobs");
     JsonObject problem = assertProblem(projectA.submit(body), 400);
