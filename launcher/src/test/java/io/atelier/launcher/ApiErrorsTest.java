@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.multipart.MultipartForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -304,6 +305,56 @@ class ApiErrorsTest {
     }
     assertThat(count("jobs")).as("the slow request made nothing").isEqualTo(before);
     assertThat(await(projectA.get("/v1/jobs").send()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aCorpusOfBadInputGetsPromptClientErrorsAndChangesNothing() {
+    long jobs = count("jobs");
+    long keys = count("api_keys");
+    record Bad(io.vertx.core.http.HttpMethod method, String path, byte[] body, int status) {
+    }
+    java.util.function.Function<String, byte[]> utf8 = text -> text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] invalidUtf8 = {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'};
+    // Deeper than Jackson's nesting limit (1000) and small enough for the 4 KiB bodies; and one past the body limit.
+    String deep = "{\"a\":" + "[".repeat(1_900) + "]".repeat(1_900) + "}";
+    String deepAndHuge = "[".repeat(100_000) + "]".repeat(100_000);
+    var post = io.vertx.core.http.HttpMethod.POST;
+    var get = io.vertx.core.http.HttpMethod.GET;
+    List<Bad> corpus = List.of(
+        new Bad(post, "/v1/jobs", invalidUtf8, 400),
+        new Bad(post, "/v1/jobs", utf8.apply("{\"type\":\"transcription\",\"assetId\":\"\\ud800\"}"), 400),
+        new Bad(post, "/v1/keys", utf8.apply("{\"name\":\"a\\ud800b\"}"), 400),
+        new Bad(post, "/v1/keys", utf8.apply("{\"name\":\"\\udfff\"}"), 400),
+        new Bad(post, "/v1/documents/notes/tokens", utf8.apply(deep), 400),
+        new Bad(post, "/v1/jobs", utf8.apply(deep), 400),
+        new Bad(post, "/v1/jobs", utf8.apply(deepAndHuge), 413),
+        new Bad(post, "/v1/jobs", utf8.apply("{\"type\":\"transcription\",\"assetId\":\"" + assetOfA
+            + "\",\"maxAttempts\":-1}"), 400),
+        new Bad(post, "/v1/jobs", utf8.apply("{\"type\":\"transcription\",\"assetId\":\"" + assetOfA
+            + "\",\"maxAttempts\":1e309}"), 400),
+        new Bad(post, "/v1/jobs", utf8.apply("{\"type\":\"transcription\",\"assetId\":\"" + assetOfA
+            + "\",\"maxAttempts\":99999999999999999999}"), 400),
+        new Bad(post, "/v1/documents/notes/tokens", utf8.apply("{\"ttlSeconds\":-5}"), 400),
+        new Bad(post, "/v1/documents/notes/tokens", utf8.apply("{\"ttlSeconds\":99999999999999999999}"), 400),
+        new Bad(get, "/v1/jobs?limit=-1", null, 400),
+        new Bad(get, "/v1/jobs?limit=99999999999999999999", null, 400),
+        new Bad(get, "/v1/documents/..%2F..%2Fetc%2Fpasswd", null, 400),
+        new Bad(get, "/v1/jobs/..%2F..%2Fassets", null, 404),
+        new Bad(get, "/v1/assets/%00", null, 404),
+        new Bad(get, "/v1/transcripts/..%2F" + assetOfA, null, 404),
+        new Bad(get, "/v1/renders/" + UUID.randomUUID() + "/..%2F..%2Foriginal", null, 404));
+    for (Bad bad : corpus) {
+      var request = projectA.request(bad.method(), bad.path());
+      HttpResponse<Buffer> answer = await(bad.body() == null ? request.send()
+          : request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(bad.body())));
+      assertThat(answer.statusCode()).as("%s %s: %s", bad.method(), bad.path(), answer.bodyAsString())
+          .isEqualTo(bad.status());
+      assertProblem(answer, bad.status());
+    }
+    assertThat(count("jobs")).isEqualTo(jobs);
+    assertThat(count("api_keys")).isEqualTo(keys);
+    assertThat(await(projectA.get("/v1/jobs").send()).statusCode()).isEqualTo(200);
+    assertThat(await(mesh.client(null).unauthenticated("/health/ready").send()).statusCode()).isEqualTo(200);
   }
 
   private static String field(JsonObject body) {

@@ -120,9 +120,44 @@ final class JobRoutes {
       if (!(value instanceof JsonObject object)) {
         throw Problem.badRequest("the request body must be a JSON object");
       }
+      wellFormed(object, "");
       return object;
     } catch (DecodeException e) {
       throw Problem.badRequest("the request body is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses text that is not Unicode: JSON's escapes can spell a lone surrogate ({@code "\ud800"}), which no UTF-8
+   * store can hold (it would be kept as '?'). The problem names the field.
+   */
+  private static void wellFormed(Object value, String at) {
+    if (value instanceof JsonObject object) {
+      for (var entry : object) {
+        String field = at.isEmpty() ? entry.getKey() : at + "." + entry.getKey();
+        checkText(entry.getKey(), field);
+        wellFormed(entry.getValue(), field);
+      }
+    } else if (value instanceof io.vertx.core.json.JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        wellFormed(array.getValue(i), at + "[" + i + "]");
+      }
+    } else if (value instanceof String text) {
+      checkText(text, at);
+    }
+  }
+
+  private static void checkText(String text, String field) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1));
+      if (paired) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw Problem.invalidField(field.isEmpty() ? "body" : field, field + " is not valid Unicode: a lone surrogate"
+            + String.format(" (\\u%04x) at character %d", (int) c, i));
+      }
     }
   }
 
