@@ -47,7 +47,8 @@ final class EmbeddedS3 implements AutoCloseable {
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     ChildProcess process = ChildProcess.start("s3proxy", List.of(
-        java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        // A whole mesh's uploads go through it at once (parts of 5 MiB and more): room for them.
+        java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-jar", jar.toString(), "--properties", properties.toString()), dataDir, logDir.resolve("s3proxy.log"));
     process.awaitPort(port, Duration.ofSeconds(60));
     return new EmbeddedS3(process, new S3Endpoint("http://127.0.0.1:" + port, "us-east-1", accessKey, secretKey));
