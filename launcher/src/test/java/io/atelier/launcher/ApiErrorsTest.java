@@ -164,6 +164,31 @@ class ApiErrorsTest {
   }
 
   @Test
+  void theEdgePublishesItsOpenApiDocumentAndHoldsRequestsToIt() {
+    HttpResponse<Buffer> published = await(mesh.client(null).unauthenticated("/openapi.json").send());
+    assertThat(published.statusCode()).isEqualTo(200);
+    JsonObject document = published.bodyAsJsonObject();
+    assertThat(document.getString("openapi")).isEqualTo("3.1.0");
+    assertThat(document.getJsonObject("paths").fieldNames()).contains("/v1/jobs", "/v1/pipelines", "/v1/keys",
+        "/collab/{name}", "/files/");
+    // Refused by the document, before any route: a parameter, a body field, and an unknown field of a strict body.
+    assertThat(assertProblem(await(projectA.get("/v1/jobs?state=sleeping").send()), 400).getString("field"))
+        .isEqualTo("state");
+    assertThat(assertProblem(await(projectA.get("/v1/events").send()), 400).getString("field"))
+        .isEqualTo("pipeline");
+    JsonObject unknown = assertProblem(await(projectA.post("/v1/keys").sendJsonObject(new JsonObject()
+        .put("name", "ci").put("scopes", "everything"))), 400);
+    assertThat(unknown.getString("field")).isEqualTo("scopes");
+    assertThat(unknown.getString("detail")).isEqualTo("scopes is not a field of this request");
+    assertThat(field(new JsonObject().put("type", "render").put("assetId", assetOfA)
+        .put("webhook", new JsonObject().put("url", 5)))).isEqualTo("webhook.url");
+    // Media types are case-insensitive.
+    assertThat(await(projectA.post("/v1/jobs").putHeader("Content-Type", "Application/JSON")
+        .sendBuffer(Buffer.buffer("{\"type\":\"noop\",\"assetId\":\"" + assetOfA + "\"}"))).statusCode())
+        .isEqualTo(202);
+  }
+
+  @Test
   void malformedJobRequestsNameTheirProblem() {
     assertThat(assertProblem(sendRaw("{\"type\": \"transcription\", ", "application/json"), 400).getString("detail"))
         .contains("not valid JSON");
@@ -340,7 +365,7 @@ class ApiErrorsTest {
         new Bad(get, "/v1/jobs?limit=99999999999999999999", null, 400),
         new Bad(get, "/v1/documents/..%2F..%2Fetc%2Fpasswd", null, 400),
         new Bad(get, "/v1/jobs/..%2F..%2Fassets", null, 404),
-        new Bad(get, "/v1/assets/%00", null, 404),
+        new Bad(get, "/v1/assets/%00", null, 400),
         new Bad(get, "/v1/transcripts/..%2F" + assetOfA, null, 404),
         new Bad(get, "/v1/renders/" + UUID.randomUUID() + "/..%2F..%2Foriginal", null, 404));
     for (Bad bad : corpus) {

@@ -133,7 +133,8 @@ class WebhookTest {
         new JsonObject().put("url", "/relative"), new JsonObject().put("url", 7), new JsonObject()}) {
       JsonObject problem = assertProblem(api.submit(new JsonObject().put("type", "transcription").put("assetId", asset)
           .put("webhook", webhook)), 400);
-      assertThat(problem.getString("field")).as("%s", webhook).isEqualTo("webhook.url");
+      assertThat(problem.getString("field")).as("%s", webhook)
+          .isEqualTo(webhook instanceof String ? "webhook" : "webhook.url");
     }
     assertProblem(await(api.get("/v1/webhooks/deliveries?jobId=nope").send()), 400);
     assertThat(await(mesh.client(mesh.projectB.apiKey()).get("/v1/webhooks/deliveries").send()).bodyAsJsonObject()

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.UUID;
 
 /**
@@ -50,7 +49,7 @@ final class AssetRoutes {
       java.time.Duration lifetime = StoredFiles.linkLifetime(ctx);
       find(ctx).onSuccess(asset -> ctx.json(files.link(asset.storageKey(), lifetime))).onFailure(ctx::fail);
     });
-    router.post("/v1/uploads/tokens").handler(BodyHandler.create(false).setBodyLimit(JobRoutes.MAX_JSON_BODY))
+    router.post("/v1/uploads/tokens")
         .handler(this::issueUploadToken);
     router.get("/v1/uploads/:uploadId").handler(this::getUpload);
   }

@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -26,7 +25,6 @@ import java.util.UUID;
  */
 final class DocumentRoutes {
 
-  private static final int MAX_JSON_BODY = 4096;
 
   private final Vertx vertx;
   private final DocumentRepository documents;
@@ -43,7 +41,7 @@ final class DocumentRoutes {
   }
 
   void mount(Router router) {
-    router.post("/v1/documents/:name/tokens").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BODY))
+    router.post("/v1/documents/:name/tokens")
         .handler(this::issueToken);
     router.get("/v1/documents").handler(this::list);
     router.get("/v1/documents/:name").handler(this::get);

@@ -36,6 +36,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -75,6 +76,10 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return ApiContract.load(vertx).compose(this::start);
+  }
+
+  private Future<?> start(ApiContract contract) {
     EdgeConfig edge = EdgeConfig.from(config());
     drain = DrainConfig.from(config());
     WebhookTargets webhookTargets = WebhookTargets.from(config());
@@ -106,6 +111,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.route("/v1/*").handler(new ApiKeyAuthHandler(keys));
     router.route("/v1/*").handler(new RateLimiter(redis, RateLimitConfig.from(config())));
     router.route("/v1/*").handler(new SlowBodies(vertx, edge.bodyWait()));
+    contract.mount(router);
     new KeyRoutes(keys).mount(router);
     new AdminRoutes(vertx).mount(router);
     AccessTokens tokens = AccessTokens.create(vertx, TokenConfig.from(config()));
@@ -135,6 +141,11 @@ public final class EdgeVerticle extends VerticleBase {
     eventStreams.mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new ProblemResponder());
+    List<String> undocumented = contract.undocumented(router);
+    if (!undocumented.isEmpty()) {
+      return Future.failedFuture(new IllegalStateException("routes missing from " + ApiContract.RESOURCE + ": "
+          + undocumented));
+    }
 
     return storage.ensureBucket()
         .compose(ignored -> eventStreams.start())

@@ -14,14 +14,11 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Optional;
 import java.util.UUID;
 
 /** {@code POST /v1/jobs}, {@code GET /v1/jobs} (the project's, newest first), {@code GET /v1/jobs/{id}}, and {@code POST /v1/jobs/{id}/cancel} and {@code /retry}. */
 final class JobRoutes {
-
-  static final long MAX_JSON_BODY = 64 * 1024;
 
   private final JobQueue queue;
   private final ProjectQuotas quotas;
@@ -40,7 +37,7 @@ final class JobRoutes {
   }
 
   void mount(Router router) {
-    router.post("/v1/jobs").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BODY)).handler(this::create);
+    router.post("/v1/jobs").handler(this::create);
     router.get("/v1/jobs").handler(this::list);
     router.get("/v1/jobs/:jobId").handler(this::get);
     router.post("/v1/jobs/:jobId/cancel").handler(ctx -> act(ctx, queue::cancel));

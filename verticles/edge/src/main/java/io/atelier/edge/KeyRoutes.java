@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.OffsetDateTime;
 import java.util.Set;
 import java.util.UUID;
@@ -20,7 +19,6 @@ import java.util.UUID;
  */
 final class KeyRoutes {
 
-  private static final int MAX_JSON_BODY = 4096;
   private static final int MAX_NAME_LENGTH = 100;
   private static final Set<String> FIELDS = Set.of("name", "role");
 
@@ -32,7 +30,7 @@ final class KeyRoutes {
 
   void mount(Router router) {
     router.get("/v1/keys").handler(this::list);
-    router.post("/v1/keys").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BODY)).handler(this::create);
+    router.post("/v1/keys").handler(this::create);
     router.get("/v1/keys/:keyId").handler(this::get);
     router.delete("/v1/keys/:keyId").handler(this::revoke);
   }

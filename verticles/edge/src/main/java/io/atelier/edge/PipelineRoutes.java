@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +40,7 @@ final class PipelineRoutes {
   }
 
   void mount(Router router) {
-    router.post("/v1/pipelines").handler(BodyHandler.create(false).setBodyLimit(JobRoutes.MAX_JSON_BODY))
+    router.post("/v1/pipelines")
         .handler(this::create);
     router.get("/v1/pipelines/:pipelineId").handler(this::get);
     router.post("/v1/pipelines/:pipelineId/cancel").handler(ctx -> act(ctx, queue::cancel));
