@@ -2,7 +2,11 @@ package io.atelier.launcher;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The {@code cluster} section: how this node joins the Hazelcast cluster. Members are listed one by one
@@ -10,8 +14,29 @@ import java.util.List;
  *
  * @param host the address this node binds and advertises (a name is resolved to its address)
  * @param eventBusPort the event bus's TCP port; 0 for any free port
+ * @param tls the event bus's TLS between nodes, if any
  */
-public record ClusterConfig(String name, String host, int port, int eventBusPort, List<String> members) {
+public record ClusterConfig(String name, String host, int port, int eventBusPort, List<String> members,
+                            Optional<Tls> tls) {
+
+  /**
+   * The event bus's TLS: each node shows its certificate and accepts connections only from nodes whose certificate
+   * the trusted ones vouch for (PEM files, all three).
+   */
+  public record Tls(String certPath, String keyPath, String trustedCertPath) {
+
+    public Tls {
+      readable("cluster.tlsCertPath", certPath);
+      readable("cluster.tlsKeyPath", keyPath);
+      readable("cluster.tlsTrustedCertPath", trustedCertPath);
+    }
+
+    private static void readable(String key, String path) {
+      if (!Files.isReadable(Path.of(path))) {
+        throw new IllegalArgumentException(key + " " + path + " is not a readable file");
+      }
+    }
+  }
 
   public ClusterConfig {
     if (name == null || name.isBlank()) {
@@ -43,6 +68,19 @@ public record ClusterConfig(String name, String host, int port, int eventBusPort
     String host = section.getString("host", "127.0.0.1");
     int port = section.getInteger("port", 5701);
     return new ClusterConfig(section.getString("name", "atelier"), host, port, section.getInteger("eventBusPort", 0),
-        members.isEmpty() ? List.of(host + ":" + port) : members);
+        members.isEmpty() ? List.of(host + ":" + port) : members, tls(section));
+  }
+
+  private static Optional<Tls> tls(JsonObject section) {
+    List<String> paths = Stream.of("tlsCertPath", "tlsKeyPath", "tlsTrustedCertPath")
+        .map(key -> section.getString(key, "")).toList();
+    if (paths.stream().allMatch(String::isEmpty)) {
+      return Optional.empty();
+    }
+    if (paths.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalArgumentException(
+          "cluster.tlsCertPath, cluster.tlsKeyPath and cluster.tlsTrustedCertPath go together: set all three or none");
+    }
+    return Optional.of(new Tls(paths.get(0), paths.get(1), paths.get(2)));
   }
 }

@@ -27,8 +27,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -100,8 +103,7 @@ public final class MeshNode {
     // the JDK's selector; Vert.x falls back to NIO elsewhere.
     VertxOptions options = new VertxOptions()
         .setPreferNativeTransport(true)
-        .setEventBusOptions(new EventBusOptions().setHost(address).setClusterPublicHost(address)
-            .setPort(cluster.eventBusPort()));
+        .setEventBusOptions(eventBus(cluster, address));
     // metrics.enabled false: for one more node in a JVM that has one already (its metrics are the JVM's, and a node
     // stopping takes the JVM's registry with it).
     VertxBuilder builder = Vertx.builder();
@@ -168,8 +170,9 @@ public final class MeshNode {
               }))
               .onSuccess(meshNode -> {
                 node.started(verticles.stream().map(VerticleName::cliName).toList());
-                LOG.info("node={} up in {} ms with {} (cluster {} at {}:{}; {} transport)", node.id(),
+                LOG.info("node={} up in {} ms with {} (cluster {} at {}:{}, bus {}; {} transport)", node.id(),
                     (System.nanoTime() - started) / 1_000_000, verticles, cluster.name(), cluster.host(), cluster.port(),
+                    cluster.tls().isPresent() ? "TLS" : "plain",
                     meshNode.vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
               })
               .onSuccess(made::complete)
@@ -214,6 +217,21 @@ public final class MeshNode {
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException("cluster.host '" + host + "' does not resolve", e);
     }
+  }
+
+  /**
+   * The bus between nodes, on {@code address} only; with {@code cluster.tls*}, over TLS both ways: a node accepts
+   * a connection only from a node that shows a certificate the trusted ones vouch for, and sends only to one.
+   * (Hazelcast's membership traffic, which carries no messages, stays plain: its TLS is an Enterprise feature.)
+   */
+  static EventBusOptions eventBus(ClusterConfig cluster, String address) {
+    EventBusOptions options = new EventBusOptions().setHost(address).setClusterPublicHost(address)
+        .setPort(cluster.eventBusPort());
+    cluster.tls().ifPresent(tls -> options.setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.trustedCertPath()))
+        .setClientAuth(ClientAuth.REQUIRED));
+    return options;
   }
 
   static Config hazelcast(ClusterConfig cluster, String address) {

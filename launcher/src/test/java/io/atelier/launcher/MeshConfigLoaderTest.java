@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.atelier.database.PostgresConfig;
+import io.atelier.redis.RedisConfig;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.SslMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,6 +58,22 @@ class MeshConfigLoaderTest {
         .hasMessageContaining("ATELIER_POSTGRES_PORT").hasMessageContaining("whole number");
     assertThatThrownBy(() -> MeshConfigLoader.load(List.of(file), Map.of("ATELIER_S3_PATH_STYLE", "yes")))
         .hasMessageContaining("ATELIER_S3_PATH_STYLE");
+  }
+
+  @Test
+  void theTlsSettingsCanBeGivenAsEnvironmentVariables(@TempDir Path dir) throws Exception {
+    String pem = Files.writeString(dir.resolve("mesh.pem"), "read when a client connects").toString();
+    JsonObject config = MeshConfigLoader.load(List.of(), Map.of(
+        "ATELIER_POSTGRES_HOST", "db", "ATELIER_POSTGRES_DATABASE", "atelier", "ATELIER_POSTGRES_USER", "a",
+        "ATELIER_POSTGRES_SSL_MODE", "verify-full", "ATELIER_POSTGRES_TRUSTED_CERT_PATH", pem,
+        "ATELIER_REDIS_URI", "rediss://redis:6380", "ATELIER_REDIS_TRUSTED_CERT_PATH", pem,
+        "ATELIER_CLUSTER_TLS_CERT_PATH", pem, "ATELIER_CLUSTER_TLS_KEY_PATH", pem,
+        "ATELIER_CLUSTER_TLS_TRUSTED_CERT_PATH", pem));
+    PostgresConfig postgres = PostgresConfig.from(config);
+    assertThat(postgres.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+    assertThat(postgres.trustedCertPath()).isEqualTo(pem);
+    assertThat(RedisConfig.from(config).trustedCertPath()).isEqualTo(pem);
+    assertThat(ClusterConfig.from(config).tls()).contains(new ClusterConfig.Tls(pem, pem, pem));
   }
 
   @Test

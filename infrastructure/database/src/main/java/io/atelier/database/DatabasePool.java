@@ -1,9 +1,12 @@
 package io.atelier.database;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
@@ -34,13 +37,21 @@ public final class DatabasePool {
   }
 
   private static PgConnectOptions connectOptions(PostgresConfig config) {
-    return new PgConnectOptions()
+    PgConnectOptions options = new PgConnectOptions()
         .setHost(config.host())
         .setPort(config.port())
         .setDatabase(config.database())
         .setUser(config.user())
         .setPassword(config.password())
-        .setCachePreparedStatements(true);
+        .setCachePreparedStatements(true)
+        .setSslMode(config.sslMode());
+    if (config.sslMode() != SslMode.DISABLE) {
+      // An empty algorithm checks the certificate only (require); HTTPS's rules check the host name too.
+      options.setSslOptions(new ClientSSLOptions()
+          .setTrustOptions(new PemTrustOptions().addCertPath(config.trustedCertPath()))
+          .setHostnameVerificationAlgorithm(config.sslMode() == SslMode.VERIFY_FULL ? "HTTPS" : ""));
+    }
+    return options;
   }
 
   private static Pool create(Vertx vertx, PostgresConfig config, String name, PgConnectOptions connect) {

@@ -84,9 +84,22 @@ final class EmbeddedRedis implements AutoCloseable {
 
   static EmbeddedRedis start(Path binary, Path dataDir, Path logDir, Durability durability) {
     int port = FreePorts.pick();
-    List<String> command = new ArrayList<>(List.of(
-        binary.toString(),
-        "--port", Integer.toString(port),
+    return start(binary, dataDir, logDir, port, List.of("--port", Integer.toString(port)), durability);
+  }
+
+  /** A Redis that speaks only TLS, with {@code certificate}, and asks clients for none. */
+  static EmbeddedRedis startTls(Path binary, Path dataDir, Path logDir, ServerCertificate certificate) {
+    int port = FreePorts.pick();
+    return start(binary, dataDir, logDir, port, List.of("--port", "0", "--tls-port", Integer.toString(port),
+        "--tls-cert-file", certificate.certificate().toString(), "--tls-key-file", certificate.privateKey().toString(),
+        "--tls-auth-clients", "no"), Durability.DEV_DEFAULTS);
+  }
+
+  private static EmbeddedRedis start(Path binary, Path dataDir, Path logDir, int port, List<String> listen,
+                                     Durability durability) {
+    List<String> command = new ArrayList<>(List.of(binary.toString()));
+    command.addAll(listen);
+    command.addAll(List.of(
         "--bind", "127.0.0.1",
         "--dir", mkdirs(dataDir).toString(),
         "--save", "",
@@ -99,6 +112,10 @@ final class EmbeddedRedis implements AutoCloseable {
 
   String uri() {
     return "redis://127.0.0.1:" + port;
+  }
+
+  int port() {
+    return port;
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -94,7 +95,7 @@ public final class EmbeddedServices implements AutoCloseable {
     CompletableFuture<EmbeddedRedis> redis = CompletableFuture.supplyAsync(
         () -> EmbeddedRedis.start(redisBinary, root.resolve("redis"), logs, durability));
     CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(
-        () -> startPostgres(root, FreePorts.pick(), durability));
+        () -> startPostgres(root, FreePorts.pick(), durability.postgresSettings()));
     try {
       CompletableFuture.allOf(s3, redis, postgres).join();
     } catch (CompletionException e) {
@@ -108,7 +109,8 @@ public final class EmbeddedServices implements AutoCloseable {
     return services;
   }
 
-  private static EmbeddedPostgres startPostgres(Path root, int port, Durability durability) {
+  /** PostgreSQL on {@code port}, its data in {@code root/postgres}, started with {@code settings}. */
+  static EmbeddedPostgres startPostgres(Path root, int port, List<Durability.Setting> settings) {
     Path bin = root.resolve("bin");
     Path logs = root.resolve("logs");
     try {
@@ -128,7 +130,7 @@ public final class EmbeddedServices implements AutoCloseable {
           .setOutputRedirector(Redirect.appendTo(logs.resolve("postgres.log").toFile()))
           .setErrorRedirector(Redirect.appendTo(logs.resolve("postgres.log").toFile()));
       // The library starts the server with -F (fsync off); a -c fsync=on after it wins.
-      durability.postgresSettings().forEach(setting -> builder.setServerConfig(setting.name(), setting.value()));
+      settings.forEach(setting -> builder.setServerConfig(setting.name(), setting.value()));
       return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL failed to start", e);
@@ -136,7 +138,12 @@ public final class EmbeddedServices implements AutoCloseable {
   }
 
   public PostgresEndpoint postgres() {
-    return new PostgresEndpoint("127.0.0.1", postgresPort, "postgres", "postgres", "postgres");
+    return postgresEndpoint("127.0.0.1", postgresPort);
+  }
+
+  /** The embedded server's superuser and database, on {@code host}. */
+  static PostgresEndpoint postgresEndpoint(String host, int port) {
+    return new PostgresEndpoint(host, port, "postgres", "postgres", "postgres");
   }
 
   /** Stops PostgreSQL (for outage tests); {@link #restartPostgres()} brings it back on the same port and data. */
@@ -145,7 +152,7 @@ public final class EmbeddedServices implements AutoCloseable {
   }
 
   public synchronized void restartPostgres() {
-    postgres = startPostgres(root, postgresPort, durability);
+    postgres = startPostgres(root, postgresPort, durability.postgresSettings());
   }
 
   public String redisUri() {
