@@ -27,9 +27,8 @@ public record AssetReady(UUID project, UUID asset, UUID upload, String contentTy
 
   public static AssetReady fromJson(JsonObject json) {
     Schema.check(json, SCHEMA_VERSION, "asset ready");
-    String upload = json.getString("upload");
     return new AssetReady(Schema.uuid(json, "project"), Schema.uuid(json, "asset"),
-        upload == null ? null : UUID.fromString(upload), Schema.text(json, "contentType"),
+        json.getValue("upload") == null ? null : Schema.uuid(json, "upload"), Schema.text(json, "contentType"),
         json.getLong("sizeBytes", 0L));
   }
 }

@@ -48,19 +48,25 @@ public record JobEvent(UUID jobId, UUID projectId, JobKind kind, JobState state,
   }
 
   public static JobEvent fromJson(JsonObject json) {
-    int version = json.getInteger("v", 0);
-    if (version < SCHEMA_VERSION - 1 || version > SCHEMA_VERSION) {
-      throw new IllegalArgumentException("unsupported job event schema version " + version);
+    Schema.check(json, SCHEMA_VERSION, "job event");
+    String kind = Schema.text(json, "kind");
+    if (json.getValue("progress") != null && !(json.getValue("progress") instanceof Number)) {
+      throw new IllegalArgumentException("field progress must be a number");
+    }
+    Instant at;
+    try {
+      at = Instant.parse(Schema.text(json, "at"));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("field at must be an ISO-8601 instant");
     }
     return new JobEvent(
-        UUID.fromString(json.getString("jobId")),
-        UUID.fromString(json.getString("projectId")),
-        JobKind.fromWireName(json.getString("kind"))
-            .orElseThrow(() -> new IllegalArgumentException("unknown job kind " + json.getString("kind"))),
-        JobState.fromWireName(json.getString("state")),
-        json.getString("error"),
+        Schema.uuid(json, "jobId"),
+        Schema.uuid(json, "projectId"),
+        JobKind.fromWireName(kind).orElseThrow(() -> new IllegalArgumentException("unknown job kind " + kind)),
+        JobState.fromWireName(Schema.text(json, "state")),
+        json.getValue("error") == null ? null : Schema.text(json, "error"),
         json.getDouble("progress"),
-        Instant.parse(json.getString("at")),
-        json.getString("pipelineId") == null ? null : UUID.fromString(json.getString("pipelineId")));
+        at,
+        json.getValue("pipelineId") == null ? null : Schema.uuid(json, "pipelineId"));
   }
 }

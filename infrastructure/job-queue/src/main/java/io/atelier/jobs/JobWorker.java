@@ -1,5 +1,6 @@
 package io.atelier.jobs;
 
+import io.atelier.contracts.BusMessages;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.CancelJob;
 import io.atelier.contracts.ErrorCode;
@@ -276,11 +277,8 @@ public final class JobWorker {
 
   /** A cancellation committed elsewhere, sent here because this worker holds the job's lease. */
   private void onCancelRequest(Message<JsonObject> message) {
-    CancelJob request;
-    try {
-      request = CancelJob.fromJson(message.body());
-    } catch (IllegalArgumentException malformed) {
-      message.fail(ErrorCode.INVALID_INPUT.busCode(), malformed.getMessage());
+    CancelJob request = BusMessages.decode(message, CancelJob::fromJson).orElse(null);
+    if (request == null) {
       return;
     }
     RunningJob target = running.get(request.jobId());

@@ -1,5 +1,6 @@
 package io.atelier.node;
 
+import io.atelier.contracts.BusMessages;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.ErrorCode;
 import io.atelier.contracts.NodeStatusRequest;
@@ -45,14 +46,8 @@ public final class NodeStatusResponder {
   }
 
   private void onStatusRequest(Message<JsonObject> message) {
-    NodeStatusRequest request;
-    try {
-      request = NodeStatusRequest.fromJson(message.body());
-    } catch (IllegalArgumentException malformed) {
-      LOG.warn("node={} ignored a malformed status request: {}", node.id(), malformed.getMessage());
-      return;
-    }
-    vertx.eventBus().send(request.replyTo(), node.status().toJson());
+    BusMessages.decode(message, NodeStatusRequest::fromJson)
+        .ifPresent(request -> vertx.eventBus().send(request.replyTo(), node.status().toJson()));
   }
 
   private void onRequest(Message<JsonObject> message) {

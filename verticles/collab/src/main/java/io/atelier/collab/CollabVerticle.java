@@ -1,5 +1,7 @@
 package io.atelier.collab;
 
+import io.atelier.contracts.EndpointRequest;
+import io.atelier.contracts.BusMessages;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.ServiceEndpoint;
 import io.atelier.database.DatabasePool;
@@ -101,7 +103,7 @@ public final class CollabVerticle extends VerticleBase {
           onDrain = node.onDraining(sockets::stopAccepting);
           ServiceEndpoint self = new ServiceEndpoint(node.id(), config.advertisedHost(), s.actualPort());
           endpoints = vertx.eventBus().consumer(BusAddresses.COLLAB_ENDPOINTS, message -> {
-            if (!node.isDraining()) {
+            if (BusMessages.decode(message, EndpointRequest::fromJson).isPresent() && !node.isDraining()) {
               message.reply(self.toJson());
             }
           });

@@ -1,5 +1,6 @@
 package io.atelier.collab;
 
+import io.atelier.contracts.BusMessages;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.DocumentRelay;
 import io.atelier.database.DocumentRepository;
@@ -132,14 +133,8 @@ final class DocumentRooms {
       // Listen before loading, so nothing committed meanwhile is missed: what the load already holds is dropped
       // by its position.
       MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, message -> {
-        DocumentRelay relay;
-        try {
-          relay = DocumentRelay.fromJson(message.body());
-        } catch (IllegalArgumentException e) {
-          LOG.warn("document={} ignoring a relay: {}", document.id(), e.getMessage());
-          return;
-        }
-        if (relay.node().equals(nodeId)) {
+        DocumentRelay relay = BusMessages.decode(message, DocumentRelay::fromJson).orElse(null);
+        if (relay == null || relay.node().equals(nodeId)) {
           return;
         }
         if (loaded[0]) {

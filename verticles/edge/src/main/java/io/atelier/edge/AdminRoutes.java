@@ -1,5 +1,6 @@
 package io.atelier.edge;
 
+import io.atelier.contracts.BusMessages;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.NodeStatus;
 import io.atelier.contracts.NodeStatusRequest;
@@ -18,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/admin/nodes} (every node of the mesh as it answers for itself on the bus), {@code GET
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AdminRoutes {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
   /** How long the edge listens for nodes' answers: they answer at once from what they know. */
   static final long GATHER_MILLIS = 500;
   private static final long REQUEST_TIMEOUT_MILLIS = 2_000;
@@ -49,13 +47,8 @@ final class AdminRoutes {
   private void list(RoutingContext ctx) {
     List<NodeStatus> answers = new ArrayList<>();
     String replyTo = "atelier.edge.admin." + UUID.randomUUID();
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(replyTo, message -> {
-      try {
-        answers.add(NodeStatus.fromJson(message.body()));
-      } catch (IllegalArgumentException malformed) {
-        LOG.warn("a node's status could not be read: {}", malformed.getMessage());
-      }
-    });
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(replyTo,
+        message -> BusMessages.decode(message, NodeStatus::fromJson).ifPresent(answers::add));
     consumer.completion()
         .compose(registered -> {
           vertx.eventBus().publish(BusAddresses.NODES, new NodeStatusRequest(replyTo).toJson());

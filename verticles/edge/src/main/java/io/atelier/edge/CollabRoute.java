@@ -1,5 +1,6 @@
 package io.atelier.edge;
 
+import io.atelier.contracts.EndpointRequest;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.ServiceEndpoint;
 import io.atelier.node.Node;
@@ -60,7 +61,7 @@ final class CollabRoute {
       return;
     }
     request.pause();
-    vertx.eventBus().<JsonObject>request(BusAddresses.COLLAB_ENDPOINTS, new JsonObject().put("v", 1),
+    vertx.eventBus().<JsonObject>request(BusAddresses.COLLAB_ENDPOINTS, new EndpointRequest().toJson(),
             new DeliveryOptions().setSendTimeout(ENDPOINT_TIMEOUT_MILLIS))
         .map(reply -> ServiceEndpoint.fromJson(reply.body()))
         .compose(endpoint -> client.connect(new WebSocketConnectOptions().setHost(endpoint.host())

@@ -1,5 +1,6 @@
 package io.atelier.edge;
 
+import io.atelier.contracts.BusMessages;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.JobEvent;
 import io.atelier.jobs.Job;
@@ -38,17 +39,12 @@ final class JobCompletions {
 
   Future<Void> start() {
     consumer = vertx.eventBus().consumer(BusAddresses.JOB_EVENTS, message -> {
-      UUID jobId;
-      try {
-        JobEvent event = JobEvent.fromJson(message.body());
-        if (!event.state().isTerminal()) {
-          return;
-        }
-        jobId = event.jobId();
-      } catch (RuntimeException unreadable) {
-        return; // the safety poll still reads the row
+      // JobEventStreams, beside it on every edge, logs a refused event; the safety poll still reads the row.
+      JobEvent event = BusMessages.decodeQuietly(message, JobEvent::fromJson).orElse(null);
+      if (event == null || !event.state().isTerminal()) {
+        return;
       }
-      Set<Waiter> waiting = waiters.get(jobId);
+      Set<Waiter> waiting = waiters.get(event.jobId());
       if (waiting != null) {
         Set.copyOf(waiting).forEach(Waiter::check);
       }

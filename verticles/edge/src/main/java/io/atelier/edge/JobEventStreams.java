@@ -1,5 +1,6 @@
 package io.atelier.edge;
 
+import io.atelier.contracts.BusMessages;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.JobEvent;
 import io.atelier.contracts.JobState;
@@ -55,16 +56,11 @@ final class JobEventStreams {
 
   Future<Void> start() {
     consumer = vertx.eventBus().consumer(BusAddresses.JOB_EVENTS, message -> {
-      JobEvent event;
-      try {
-        event = JobEvent.fromJson(message.body());
-      } catch (RuntimeException unreadable) {
-        // A node of another version, or a bad message: the streams' safety poll still reads the log.
-        LOG.warn("job event not understood, ignored: {}", unreadable.getMessage());
-        return;
-      }
-      wake(event.jobId());
-      wake(event.pipelineId());
+      // A node of another version, or a bad message, is refused: the streams' safety poll still reads the log.
+      BusMessages.decode(message, JobEvent::fromJson).ifPresent(event -> {
+        wake(event.jobId());
+        wake(event.pipelineId());
+      });
     });
     return consumer.completion();
   }

@@ -1,5 +1,6 @@
 package io.atelier.edge;
 
+import io.atelier.contracts.EndpointRequest;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.ServiceEndpoint;
 import io.atelier.node.Node;
@@ -48,7 +49,7 @@ final class UploadRoute {
   }
 
   private Future<SocketAddress> uploadNode() {
-    return vertx.eventBus().<JsonObject>request(BusAddresses.UPLOAD_ENDPOINTS, new JsonObject().put("v", 1),
+    return vertx.eventBus().<JsonObject>request(BusAddresses.UPLOAD_ENDPOINTS, new EndpointRequest().toJson(),
             new DeliveryOptions().setSendTimeout(ENDPOINT_TIMEOUT_MILLIS))
         .map(reply -> ServiceEndpoint.fromJson(reply.body()))
         .map(endpoint -> SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()));

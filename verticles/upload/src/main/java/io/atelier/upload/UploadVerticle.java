@@ -1,5 +1,7 @@
 package io.atelier.upload;
 
+import io.atelier.contracts.EndpointRequest;
+import io.atelier.contracts.BusMessages;
 import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.ServiceEndpoint;
 import io.atelier.database.ApiKeyRepository;
@@ -92,7 +94,7 @@ public final class UploadVerticle extends VerticleBase {
           local = node.serveLocally("upload", files);
           ServiceEndpoint self = new ServiceEndpoint(node.id(), config.advertisedHost(), s.actualPort());
           endpoints = vertx.eventBus().consumer(BusAddresses.UPLOAD_ENDPOINTS, message -> {
-            if (!node.isDraining()) {
+            if (BusMessages.decode(message, EndpointRequest::fromJson).isPresent() && !node.isDraining()) {
               message.reply(self.toJson());
             }
           });
