@@ -72,20 +72,28 @@ public final class AccessTokens {
     if (grant.expiresAt().getEpochSecond() <= now) {
       throw new IllegalArgumentException("a grant must expire in the future");
     }
-    return signer.generateToken(new JsonObject()
-            .put("sub", grant.document())
-            .put("prj", grant.projectId().toString())
-            .put("acc", grant.access().wireName())
-            .put("exp", grant.expiresAt().getEpochSecond()),
+    JsonObject claims = new JsonObject()
+        .put("doc", grant.document())
+        .put("prj", grant.projectId().toString())
+        .put("acc", grant.access().wireName())
+        .put("exp", grant.expiresAt().getEpochSecond());
+    if (grant.holder() != null) {
+      claims.put("sub", grant.holder().keyId().toString()).put("role", grant.holder().role());
+    }
+    return signer.generateToken(claims,
         new JWTOptions().setAlgorithm("HS256").setAudience(List.of(COLLAB_AUDIENCE)).setNoTimestamp(true));
   }
 
-  /** A token that opens {@code /files/} for {@code projectId} until {@code expiresAt}. */
-  public String issueUploadToken(UUID projectId, Instant expiresAt) {
+  /** A token that opens {@code /files/} for {@code projectId} until {@code expiresAt}, given to {@code holder}. */
+  public String issueUploadToken(UUID projectId, TokenHolder holder, Instant expiresAt) {
     if (expiresAt.getEpochSecond() <= clock.instant().getEpochSecond()) {
       throw new IllegalArgumentException("a token must expire in the future");
     }
+    if (!holder.mayWrite()) {
+      throw new IllegalArgumentException("a key with the read role may not upload");
+    }
     return signer.generateToken(new JsonObject().put("prj", projectId.toString())
+            .put("sub", holder.keyId().toString()).put("role", holder.role())
             .put("exp", expiresAt.getEpochSecond()),
         new JWTOptions().setAlgorithm("HS256").setAudience(List.of(UPLOAD_AUDIENCE)).setNoTimestamp(true));
   }
@@ -96,11 +104,16 @@ public final class AccessTokens {
         .recover(e -> Future.failedFuture(new InvalidTokenException("the upload token is not valid: " + reason(e))))
         .compose(user -> {
           JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          UUID project;
           try {
-            return Future.succeededFuture(UUID.fromString(claims.getString("prj")));
+            project = UUID.fromString(claims.getString("prj"));
           } catch (RuntimeException e) {
             return Future.failedFuture(new InvalidTokenException("the token does not name a project"));
           }
+          if (claims.containsKey("role") && !holder(claims).map(TokenHolder::mayWrite).orElse(false)) {
+            return Future.failedFuture(new InvalidTokenException("the upload token's holder may not upload"));
+          }
+          return Future.succeededFuture(project);
         });
   }
 
@@ -124,13 +137,26 @@ public final class AccessTokens {
           // The decoded claims; the principal itself holds only the raw token.
           JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
           try {
+            // Tokens issued before they named their holder carry the document as their subject.
+            boolean held = claims.containsKey("doc");
             return Future.succeededFuture(new DocumentGrant(UUID.fromString(claims.getString("prj")),
-                claims.getString("sub"), DocumentGrant.Access.fromWire(claims.getString("acc")),
-                Instant.ofEpochSecond(claims.getLong("exp"))));
+                held ? claims.getString("doc") : claims.getString("sub"),
+                DocumentGrant.Access.fromWire(claims.getString("acc")),
+                Instant.ofEpochSecond(claims.getLong("exp")), held ? holder(claims).orElseThrow() : null));
           } catch (RuntimeException e) {
             return Future.failedFuture(new InvalidTokenException("the token does not name a document grant"));
           }
         });
+  }
+
+  /** The holder a token names ({@code sub}, {@code role}), if it names one that parses. */
+  private static java.util.Optional<TokenHolder> holder(JsonObject claims) {
+    try {
+      return java.util.Optional.of(new TokenHolder(UUID.fromString(claims.getString("sub")),
+          claims.getString("role")));
+    } catch (RuntimeException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   private static String reason(Throwable e) {

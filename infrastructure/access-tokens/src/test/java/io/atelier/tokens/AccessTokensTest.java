@@ -34,8 +34,19 @@ class AccessTokensTest {
     return AccessTokens.create(VERTX, new TokenConfig(List.of(keys), Duration.ofHours(1), Duration.ofDays(1)));
   }
 
+  private static final TokenHolder MEMBER = new TokenHolder(UUID.randomUUID(), "member");
+
   private static DocumentGrant grant(DocumentGrant.Access access) {
-    return new DocumentGrant(PROJECT, "notes", access, Instant.now().plusSeconds(600));
+    return new DocumentGrant(PROJECT, "notes", access, Instant.now().plusSeconds(600), MEMBER);
+  }
+
+  /** A token signed with {@code key} for {@code audience}, carrying exactly {@code claims}. */
+  private static String signed(String key, String audience, JsonObject claims) {
+    io.vertx.ext.auth.jwt.JWTAuth signer = io.vertx.ext.auth.jwt.JWTAuth.create(VERTX,
+        new io.vertx.ext.auth.jwt.JWTAuthOptions().addPubSecKey(
+            new io.vertx.ext.auth.PubSecKeyOptions().setAlgorithm("HS256").setBuffer(key)));
+    return signer.generateToken(claims, new io.vertx.ext.auth.JWTOptions().setExpiresInSeconds(600)
+        .setAudience(List.of(audience)));
   }
 
   private static <T> T await(Future<T> future) throws Exception {
@@ -64,6 +75,49 @@ class AccessTokensTest {
   }
 
   @Test
+  void aTokenNamesItsHolderTheKeyThatAskedForItAndItsRole() throws Exception {
+    String token = tokens(NEW_KEY).issue(grant(DocumentGrant.Access.WRITE));
+    JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1])));
+    assertThat(claims.getString("sub")).isEqualTo(MEMBER.keyId().toString());
+    assertThat(claims.getString("role")).isEqualTo("member");
+    assertThat(claims.getString("prj")).isEqualTo(PROJECT.toString());
+    assertThat(claims.getString("doc")).isEqualTo("notes");
+    assertThat(await(tokens(NEW_KEY).verifyDocumentToken(token)).holder()).isEqualTo(MEMBER);
+
+    TokenHolder reader = new TokenHolder(UUID.randomUUID(), "read");
+    assertThatThrownBy(() -> new DocumentGrant(PROJECT, "notes", DocumentGrant.Access.WRITE,
+        Instant.now().plusSeconds(60), reader)).hasMessageContaining("read-only");
+    // Signed with the mesh's key but claiming write for a read holder: refused, not trusted.
+    assertThat(refusal(tokens(NEW_KEY), signed(NEW_KEY, AccessTokens.COLLAB_AUDIENCE, new JsonObject()
+        .put("doc", "notes").put("prj", PROJECT.toString()).put("acc", "write")
+        .put("sub", reader.keyId().toString()).put("role", "read")))).contains("does not name a document grant");
+  }
+
+  @Test
+  void aTokenIssuedBeforeTokensNamedTheirHolderStillOpensItsDocument() throws Exception {
+    String earlier = signed(NEW_KEY, AccessTokens.COLLAB_AUDIENCE, new JsonObject().put("sub", "notes")
+        .put("prj", PROJECT.toString()).put("acc", "write"));
+    DocumentGrant read = await(tokens(NEW_KEY).verifyDocumentToken(earlier));
+    assertThat(read.document()).isEqualTo("notes");
+    assertThat(read.holder()).isNull();
+    assertThat(read.canWrite()).isTrue();
+  }
+
+  @Test
+  void anUploadTokenNamesAHolderThatMayUpload() throws Exception {
+    AccessTokens tokens = tokens(NEW_KEY);
+    Instant expiry = Instant.now().plusSeconds(60);
+    assertThat(await(tokens.verifyUploadToken(tokens.issueUploadToken(PROJECT, MEMBER, expiry)))).isEqualTo(PROJECT);
+    TokenHolder reader = new TokenHolder(UUID.randomUUID(), "read");
+    assertThatThrownBy(() -> tokens.issueUploadToken(PROJECT, reader, expiry)).hasMessageContaining("may not upload");
+    String forged = signed(NEW_KEY, AccessTokens.UPLOAD_AUDIENCE, new JsonObject().put("prj", PROJECT.toString())
+        .put("sub", reader.keyId().toString()).put("role", "read"));
+    Throwable refused = tokens.verifyUploadToken(forged).map(p -> (Throwable) null).otherwise(e -> e)
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(refused).isInstanceOf(InvalidTokenException.class).hasMessageContaining("may not upload");
+  }
+
+  @Test
   void duringRotationTokensOfTheOldKeyStillVerifyAndNewOnesAreSignedWithTheNewKey() throws Exception {
     String oldToken = tokens(OLD_KEY).issue(grant(DocumentGrant.Access.WRITE));
     AccessTokens rotating = tokens(NEW_KEY, OLD_KEY);
@@ -85,7 +139,7 @@ class AccessTokensTest {
     AccessTokens past = AccessTokens.create(VERTX,
         new TokenConfig(List.of(NEW_KEY), Duration.ofHours(1), Duration.ofDays(1)), anHourAgo);
     String token = past.issue(new DocumentGrant(PROJECT, "notes", DocumentGrant.Access.WRITE,
-        anHourAgo.instant().plusSeconds(60)));
+        anHourAgo.instant().plusSeconds(60), MEMBER));
     assertThat(refusal(tokens(NEW_KEY), token)).startsWith("the token is not valid");
   }
 

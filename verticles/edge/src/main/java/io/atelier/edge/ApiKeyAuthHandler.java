@@ -3,6 +3,7 @@ package io.atelier.edge;
 import io.atelier.database.ApiKeyRepository;
 import io.atelier.database.ApiKeyRepository.KeyOwner;
 import io.atelier.database.ApiKeyRepository.Role;
+import io.atelier.tokens.TokenHolder;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -89,6 +90,12 @@ final class ApiKeyAuthHandler implements Handler<RoutingContext> {
   /** The project of the authenticated request. */
   static UUID projectId(RoutingContext ctx) {
     return owner(ctx).projectId();
+  }
+
+  /** The key that authenticated the request, as the tokens it asks for name their holder. */
+  static TokenHolder tokenHolder(RoutingContext ctx) {
+    KeyOwner owner = owner(ctx);
+    return new TokenHolder(owner.keyId(), owner.role().wireName());
   }
 
   /** The key that authenticated the request: its id, project and role. */

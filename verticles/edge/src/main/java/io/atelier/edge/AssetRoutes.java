@@ -105,7 +105,8 @@ final class AssetRoutes {
     JsonObject body = ctx.body() == null || ctx.body().length() <= 0 ? new JsonObject() : JobRoutes.jsonBody(ctx);
     java.time.Instant expiresAt = DocumentRoutes.expiry(tokens, body);
     ctx.response().setStatusCode(201);
-    ctx.json(new JsonObject().put("token", tokens.issueUploadToken(ApiKeyAuthHandler.projectId(ctx), expiresAt))
+    ctx.json(new JsonObject().put("token", tokens.issueUploadToken(ApiKeyAuthHandler.projectId(ctx),
+        ApiKeyAuthHandler.tokenHolder(ctx), expiresAt))
         .put("expiresAt", expiresAt.toString()).put("endpoint", "/files/"));
   }
 

@@ -73,7 +73,8 @@ final class DocumentRoutes {
       throw Problem.forbidden("a key with the read role gets read-only document tokens; ask for access 'read'");
     }
     Instant expiresAt = expiry(tokens, body);
-    DocumentGrant grant = new DocumentGrant(ApiKeyAuthHandler.projectId(ctx), name, access, expiresAt);
+    DocumentGrant grant = new DocumentGrant(ApiKeyAuthHandler.projectId(ctx), name, access, expiresAt,
+        ApiKeyAuthHandler.tokenHolder(ctx));
     ctx.response().setStatusCode(201);
     ctx.json(new JsonObject().put("token", tokens.issue(grant)).put("document", name)
         .put("access", access.wireName()).put("expiresAt", expiresAt.toString())
