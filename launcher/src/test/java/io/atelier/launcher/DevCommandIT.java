@@ -47,6 +47,8 @@ class DevCommandIT {
             .contains("\"type\":\"pipeline\",\"state\":\"succeeded\"").contains("image/png, ")
             .containsPattern("kit.zip: [1-9][0-9]+ bytes");
 
+        String webhookSecret = new JsonObject(httpGet("http://127.0.0.1:" + port + "/v1/webhooks/secret", key))
+            .getString("secret");
         dev.sigterm();
         assertThat(dev.process.waitFor(90, TimeUnit.SECONDS)).as("dev stops within 90 s of SIGTERM").isTrue();
         assertThat(dev.process.exitValue()).isZero();
@@ -63,7 +65,8 @@ class DevCommandIT {
         // Secrets stay out of the logs of the whole run: the key only in the one line that hands it over.
         JsonObject written = new JsonObject(Files.readString(dir.resolve("data/node.json")));
         String[] secrets = {written.getJsonObject("tokens").getJsonArray("signingKeys").getString(0),
-            written.getJsonObject("s3").getString("secretKey")};
+            written.getJsonObject("s3").getString("secretKey"), webhookSecret,
+            webhookSecret.substring("whsec_".length())};
         assertThat(secrets).allSatisfy(secret -> assertThat(secret).hasSizeGreaterThanOrEqualTo(16));
         for (String line : dev.transcript().split("\n")) {
           assertThat(line).as("a line of dev's output").doesNotContain(secrets);
