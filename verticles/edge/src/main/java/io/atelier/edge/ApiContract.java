@@ -168,6 +168,12 @@ final class ApiContract {
     return missing;
   }
 
+  /** Whether the request's operation takes a file that its route streams ({@code x-atelier-streamed}). */
+  boolean streamsBody(io.vertx.core.http.HttpServerRequest request) {
+    Operation operation = contract.findOperation(request.path(), request.method());
+    return operation != null && Boolean.TRUE.equals(operation.getExtensions().get(STREAMED));
+  }
+
   private void readBody(RoutingContext ctx) {
     Operation operation = contract.findOperation(ctx.request().path(), ctx.request().method());
     if (operation == null) {

@@ -110,7 +110,7 @@ public final class EdgeVerticle extends VerticleBase {
     ApiKeyRepository keys = new ApiKeyRepository(pool);
     router.route("/v1/*").handler(new ApiKeyAuthHandler(keys));
     router.route("/v1/*").handler(new RateLimiter(redis, RateLimitConfig.from(config())));
-    router.route("/v1/*").handler(new SlowBodies(vertx, edge.bodyWait()));
+    router.route("/v1/*").handler(new SlowBodies(vertx, edge.bodyWait(), contract));
     contract.mount(router);
     new KeyRoutes(keys).mount(router);
     new AdminRoutes(vertx).mount(router);

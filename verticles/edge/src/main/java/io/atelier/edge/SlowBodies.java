@@ -6,30 +6,29 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * A request body that does not arrive within {@code edge.bodyWaitSeconds} (a client sending a byte a second, or one
  * that stopped) is answered {@code 408} and its connection closed, so that slow clients cannot hold the edge's
- * connections and memory. Uploads are left to their own routes: a large file may rightly take long.
+ * connections and memory. Uploads (the operations the published document marks {@code x-atelier-streamed}) are left to
+ * their own routes: a large file may rightly take long.
  */
 final class SlowBodies implements Handler<RoutingContext> {
 
-  /** The routes whose bodies are files, not JSON. */
-  private static final Set<String> UPLOADS = Set.of("/v1/assets", "/v1/audio/transcriptions");
-
   private final Vertx vertx;
   private final Duration wait;
+  private final ApiContract contract;
 
-  SlowBodies(Vertx vertx, Duration wait) {
+  SlowBodies(Vertx vertx, Duration wait, ApiContract contract) {
     this.vertx = vertx;
     this.wait = wait;
+    this.contract = contract;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (request.isEnded() || !hasBody(request) || UPLOADS.contains(ctx.normalizedPath())) {
+    if (request.isEnded() || !hasBody(request) || contract.streamsBody(request)) {
       ctx.next();
       return;
     }
