@@ -1,5 +1,6 @@
 package io.atelier.edge;
 
+import io.atelier.outbound.OutboundTargets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Sends one webhook delivery, signed as Standard Webhooks specifies: headers {@code webhook-id},
  * {@code webhook-timestamp} and {@code webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">} with the
- * project's {@code whsec_} secret. The POST goes to the address {@link WebhookTargets} checked, with the URL's host in
+ * project's {@code whsec_} secret. The POST goes to the address {@link OutboundTargets} checked, with the URL's host in
  * the Host header and for TLS (SNI and certificate); redirects are never followed.
  */
 final class WebhookSender {
@@ -40,15 +41,15 @@ final class WebhookSender {
   }
 
   private final Vertx vertx;
-  private final WebhookTargets targets;
+  private final OutboundTargets targets;
   private final HttpClientAgent client;
 
-  WebhookSender(Vertx vertx, WebhookTargets targets) {
+  WebhookSender(Vertx vertx, OutboundTargets targets) {
     this(vertx, targets, new HttpClientOptions());
   }
 
   /** With the client's other options (such as the certificates it trusts) taken from {@code options}. */
-  WebhookSender(Vertx vertx, WebhookTargets targets, HttpClientOptions options) {
+  WebhookSender(Vertx vertx, OutboundTargets targets, HttpClientOptions options) {
     this.vertx = vertx;
     this.targets = targets;
     this.client = vertx.createHttpClient(new HttpClientOptions(options)
@@ -82,7 +83,7 @@ final class WebhookSender {
         // The body is not read, only drained, so a large answer costs no memory.
         .compose(response -> response.end().map(ignored -> response.statusCode()))
         .<Outcome>map(Outcome.Answered::new)
-        .recover(e -> Future.succeededFuture(e instanceof WebhookTargets.RefusedTarget refused
+        .recover(e -> Future.succeededFuture(e instanceof OutboundTargets.RefusedTarget refused
             ? new Outcome.Refused(refused.reason())
             : new Outcome.Unreachable(describe(e))));
   }

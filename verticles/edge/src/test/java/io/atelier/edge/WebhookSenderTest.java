@@ -66,7 +66,7 @@ class WebhookSenderTest {
   private WebhookSender sender(HttpClientOptions options, String... allowedNetworks) {
     JsonObject config = new JsonObject().put("webhooks",
         new JsonObject().put("allowedNetworks", new JsonArray(List.of((Object[]) allowedNetworks))));
-    return new WebhookSender(vertx, new WebhookTargets(WebhooksConfig.from(config), host -> {
+    return new WebhookSender(vertx, WebhooksConfig.from(config).targets(host -> {
       if (!host.equals("hooks.example.test") && !host.equals("other.example.test")) {
         throw new UnknownHostException(host);
       }
