@@ -59,7 +59,9 @@ final class EmbeddedMeshConfig {
         .put("tokens", new JsonObject().put("signingKeys", new JsonArray().add(signingKey(services.folder()))))
         // Webhook receivers of a development mesh and of the tests listen on this machine.
         .put("webhooks", new JsonObject().put("allowedNetworks", new JsonArray().add("127.0.0.0/8")))
-        .put("transcription", new JsonObject().put("workDirectory", dataDir.resolve("transcription").toString()))
+        // So do a remote transcription engine of theirs (transcription.engine = openai-compatible).
+        .put("transcription", new JsonObject().put("workDirectory", dataDir.resolve("transcription").toString())
+            .put("allowedNetworks", new JsonArray().add("127.0.0.0/8")))
         .put("render", new JsonObject().put("workDirectory", dataDir.resolve("render").toString()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", clusterPort)
             .put("members", new JsonArray(List.copyOf(clusterMembers))))

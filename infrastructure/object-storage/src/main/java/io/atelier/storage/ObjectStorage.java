@@ -52,6 +52,13 @@ public final class ObjectStorage implements AutoCloseable {
   /** Attempts at a part whose connection failed or that S3 refused as unavailable, as the SDK's standard retries. */
   private static final int PART_ATTEMPTS = 3;
   private static final long PART_RETRY_DELAY_MS = 100;
+  /**
+   * Both clients connect to S3 within this, and give up on a request that hears nothing from it for
+   * {@link #SILENCE}: a silent S3 fails the call (the SDK tries again) instead of holding a worker thread for ever.
+   * No limit on a whole call: an original of gigabytes takes as long as it takes to stream.
+   */
+  private static final Duration CONNECT = Duration.ofSeconds(10);
+  private static final Duration SILENCE = Duration.ofSeconds(60);
 
   private final Vertx vertx;
   private final S3Client client;
@@ -73,7 +80,7 @@ public final class ObjectStorage implements AutoCloseable {
   public static ObjectStorage create(Vertx vertx, S3Config config) {
     var builder = S3Client.builder()
         .region(Region.of(config.region()))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT).socketTimeout(SILENCE))
         .forcePathStyle(config.pathStyle())
         // S3-compatible servers differ in their support of the newer default checksums; send them only when required.
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -93,8 +100,8 @@ public final class ObjectStorage implements AutoCloseable {
       builder.endpointOverride(URI.create(config.endpoint()));
       presigner.endpointOverride(URI.create(config.endpoint()));
     }
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(60),
-        new PoolOptions().setHttp1MaxSize(16));
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) CONNECT.toMillis())
+            .setIdleTimeout((int) SILENCE.toSeconds()), new PoolOptions().setHttp1MaxSize(16));
     return new ObjectStorage(vertx, builder.build(), presigner.build(), http,
         vertx.createSharedWorkerExecutor("atelier-object-storage", 16), config.bucket());
   }
@@ -279,7 +286,7 @@ public final class ObjectStorage implements AutoCloseable {
 
   private Future<String> sendPart(String link, Buffer bytes, int attempt) {
     Future<String> sent = http.request(new RequestOptions().setMethod(HttpMethod.PUT).setAbsoluteURI(link)
-            .setIdleTimeout(60_000))
+            .setIdleTimeout(SILENCE.toMillis()))
         .compose(request -> request.send(bytes))
         .compose(ObjectStorage::partAnswer);
     if (attempt >= PART_ATTEMPTS) {

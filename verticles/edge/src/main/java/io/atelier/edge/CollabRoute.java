@@ -5,6 +5,7 @@ import io.atelier.contracts.BusAddresses;
 import io.atelier.contracts.ServiceEndpoint;
 import io.atelier.node.Node;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -29,6 +30,13 @@ import java.util.Set;
 final class CollabRoute {
 
   private static final long ENDPOINT_TIMEOUT_MILLIS = 2_000;
+  /**
+   * The edge pings each collab node it relays to this often, and closes a relayed socket that hears nothing from its
+   * node (no frame, no pong) for {@link #RELAY_READ_IDLE_SECONDS}: a node gone silent (its machine lost, the network
+   * cut) would otherwise hold the browser's socket for ever, as the edge answers the node's pings itself.
+   */
+  static final long RELAY_PING_MILLIS = 30_000;
+  static final int RELAY_READ_IDLE_SECONDS = 90;
   private static final short GOING_AWAY = 1001;
 
   private final Vertx vertx;
@@ -41,8 +49,24 @@ final class CollabRoute {
   CollabRoute(Vertx vertx, Node node, int maxMessageBytes) {
     this.vertx = vertx;
     this.node = node;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(maxMessageBytes)
-        .setMaxMessageSize(maxMessageBytes).setConnectTimeout(5_000));
+    this.client = vertx.createWebSocketClient(relayOptions(maxMessageBytes, RELAY_READ_IDLE_SECONDS));
+  }
+
+  /** The options of the client that relays sockets to collab nodes. */
+  static WebSocketClientOptions relayOptions(int maxMessageBytes, int readIdleSeconds) {
+    return new WebSocketClientOptions().setMaxFrameSize(maxMessageBytes).setMaxMessageSize(maxMessageBytes)
+        .setConnectTimeout(5_000).setReadIdleTimeout(readIdleSeconds);
+  }
+
+  /** Pings {@code origin} every {@code pingMillis} until it closes; its pongs keep it from going read-idle. */
+  static void keepAlive(Vertx vertx, WebSocket origin, long pingMillis) {
+    vertx.setPeriodic(pingMillis, timer -> {
+      if (origin.isClosed()) {
+        vertx.cancelTimer(timer);
+      } else {
+        origin.writePing(Buffer.buffer());
+      }
+    });
   }
 
   void mount(Router router) {
@@ -76,6 +100,7 @@ final class CollabRoute {
               return;
             }
             relayed.add(browser);
+            keepAlive(vertx, origin, RELAY_PING_MILLIS);
             pipe(browser, origin, () -> relayed.remove(browser));
             pipe(origin, browser, () -> { });
             origin.resume();

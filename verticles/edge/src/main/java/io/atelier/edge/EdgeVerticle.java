@@ -18,6 +18,7 @@ import io.atelier.node.DrainConfig;
 import io.atelier.node.HealthRoutes;
 import io.atelier.node.Node;
 import io.atelier.node.UnreadableRequests;
+import io.atelier.outbound.OutboundTargets;
 import io.atelier.redis.RedisConfig;
 import io.atelier.redis.RedisConnections;
 import io.atelier.storage.ObjectStorage;
@@ -82,7 +83,7 @@ public final class EdgeVerticle extends VerticleBase {
   private Future<?> start(ApiContract contract) {
     EdgeConfig edge = EdgeConfig.from(config());
     drain = DrainConfig.from(config());
-    WebhookTargets webhookTargets = WebhookTargets.from(config());
+    OutboundTargets webhookTargets = WebhooksConfig.from(config()).targets();
     pool = DatabasePool.create(vertx, PostgresConfig.from(config()));
     redis = RedisConnections.create(vertx, RedisConfig.from(config()));
     storage = ObjectStorage.create(vertx, S3Config.from(config()));

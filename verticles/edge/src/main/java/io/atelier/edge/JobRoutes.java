@@ -8,6 +8,7 @@ import io.atelier.jobs.JobRepository;
 import io.atelier.jobs.JobSubmission;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.ProjectQuotas;
+import io.atelier.outbound.OutboundTargets;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
@@ -25,9 +26,10 @@ final class JobRoutes {
   private final JobRepository jobs;
   private final JobLookup lookup;
   private final AssetRepository assets;
-  private final WebhookTargets webhooks;
+  private final OutboundTargets webhooks;
 
-  JobRoutes(JobQueue queue, JobRepository jobs, AssetRepository assets, WebhookTargets webhooks, ProjectQuotas quotas) {
+  JobRoutes(JobQueue queue, JobRepository jobs, AssetRepository assets, OutboundTargets webhooks,
+            ProjectQuotas quotas) {
     this.quotas = quotas;
     this.queue = queue;
     this.jobs = jobs;
@@ -90,7 +92,7 @@ final class JobRoutes {
    * The optional {@code webhook: {"url": ...}}: an absolute http(s) URL naming a public address (or one the
    * configuration allows, in development).
    */
-  static String webhookUrl(WebhookTargets webhooks, Object webhook) {
+  static String webhookUrl(OutboundTargets webhooks, Object webhook) {
     if (webhook == null) {
       return null;
     }
@@ -99,7 +101,7 @@ final class JobRoutes {
     }
     try {
       return webhooks.checkUrl(url);
-    } catch (WebhookTargets.RefusedTarget refused) {
+    } catch (OutboundTargets.RefusedTarget refused) {
       throw Problem.invalidField("webhook.url", refused.reason());
     }
   }

@@ -7,6 +7,7 @@ import io.atelier.jobs.Pipeline;
 import io.atelier.jobs.PipelineQueue;
 import io.atelier.jobs.PipelineRepository;
 import io.atelier.jobs.PipelineSubmission;
+import io.atelier.outbound.OutboundTargets;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -28,9 +29,9 @@ final class PipelineRoutes {
   private final ProjectQuotas quotas;
   private final PipelineRepository pipelines;
   private final AssetRepository assets;
-  private final WebhookTargets webhooks;
+  private final OutboundTargets webhooks;
 
-  PipelineRoutes(PipelineQueue queue, PipelineRepository pipelines, AssetRepository assets, WebhookTargets webhooks,
+  PipelineRoutes(PipelineQueue queue, PipelineRepository pipelines, AssetRepository assets, OutboundTargets webhooks,
                  ProjectQuotas quotas) {
     this.quotas = quotas;
     this.queue = queue;

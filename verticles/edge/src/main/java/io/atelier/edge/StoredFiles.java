@@ -26,6 +26,12 @@ final class StoredFiles {
   /** S3 signs links for at most seven days. */
   static final Duration LONGEST_LINK = Duration.ofDays(7);
   private static final Duration RELAY_LINK = Duration.ofMinutes(5);
+  /**
+   * S3 silent for this long ends the relay (an error before the answer began, a cut answer after, which players ask
+   * again for with a range): otherwise a silent S3 would hold the request and its connection for ever. A client that
+   * reads nothing for as long is cut too, as the relay reads no more from S3 than the client takes.
+   */
+  private static final long RELAY_IDLE_MILLIS = 60_000;
   private static final String RANGE = "Range";
 
   private final ObjectStorage storage;
@@ -63,7 +69,8 @@ final class StoredFiles {
   /** Relays the file (or the range the request asks for) to the response, streamed. */
   Future<Void> send(RoutingContext ctx, String key, String contentType, String filename) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-        .setAbsoluteURI(storage.presignGet(key, RELAY_LINK));
+        .setAbsoluteURI(storage.presignGet(key, RELAY_LINK))
+        .setIdleTimeout(RELAY_IDLE_MILLIS);
     String range = ctx.request().getHeader(RANGE);
     if (range != null) {
       options.putHeader(RANGE, range);

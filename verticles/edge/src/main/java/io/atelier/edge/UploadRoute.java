@@ -23,6 +23,13 @@ import io.vertx.httpproxy.OriginRequestProvider;
 final class UploadRoute {
 
   private static final long ENDPOINT_TIMEOUT_MILLIS = 2_000;
+  /**
+   * A relayed connection that moves no byte either way for this long is closed, so an upload node that went silent
+   * cannot hold the client's request for ever. Longer than anything an upload node rightly keeps quiet for: the
+   * end of a large upload, a PATCH waiting out {@code upload.idleSeconds} (60 by default; a longer one is cut here,
+   * and the client resumes as after any broken PATCH).
+   */
+  private static final int RELAY_IDLE_SECONDS = 600;
 
   private final Vertx vertx;
   private final Node node;
@@ -31,7 +38,8 @@ final class UploadRoute {
   UploadRoute(Vertx vertx, Node node) {
     this.vertx = vertx;
     this.node = node;
-    this.proxy = HttpProxy.reverseProxy(vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000)))
+    this.proxy = HttpProxy.reverseProxy(vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000)
+            .setIdleTimeout(RELAY_IDLE_SECONDS)))
         .origin(OriginRequestProvider.selector(proxied -> uploadNode()));
   }
 

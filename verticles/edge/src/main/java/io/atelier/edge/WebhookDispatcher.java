@@ -1,6 +1,7 @@
 package io.atelier.edge;
 
 import io.atelier.edge.WebhookSender.Outcome;
+import io.atelier.outbound.OutboundTargets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends due webhook deliveries (each by {@link WebhookSender}) and records what came of them. A 2xx answer delivers;
  * any other answer, or none, is retried with exponential backoff (1 s doubling, at most 10 min apart) until
- * {@value #MAX_ATTEMPTS} attempts, then the delivery has failed. A target {@link WebhookTargets} refuses fails at
+ * {@value #MAX_ATTEMPTS} attempts, then the delivery has failed. A target {@link OutboundTargets} refuses fails at
  * once: it would be refused again.
  */
 final class WebhookDispatcher {
@@ -27,7 +28,7 @@ final class WebhookDispatcher {
   private long timer = -1;
   private boolean dispatching;
 
-  WebhookDispatcher(Vertx vertx, WebhookDeliveries deliveries, WebhookTargets targets) {
+  WebhookDispatcher(Vertx vertx, WebhookDeliveries deliveries, OutboundTargets targets) {
     this.vertx = vertx;
     this.deliveries = deliveries;
     this.sender = new WebhookSender(vertx, targets);

@@ -1,5 +1,6 @@
 package io.atelier.edge;
 
+import io.atelier.outbound.OutboundTargets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,15 +12,18 @@ import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Sends one webhook delivery, signed as Standard Webhooks specifies: headers {@code webhook-id},
  * {@code webhook-timestamp} and {@code webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">} with the
- * project's {@code whsec_} secret. The POST goes to the address {@link WebhookTargets} checked, with the URL's host in
- * the Host header and for TLS (SNI and certificate); redirects are never followed.
+ * project's {@code whsec_} secret. The POST goes to the address {@link OutboundTargets} checked, with the URL's host in
+ * the Host header and for TLS (SNI and certificate); redirects are never followed. It connects within 5 s, hears
+ * from the receiver at least every 10 s, and is over within {@link #DEADLINE}, answer drained, or it is cut.
  */
 final class WebhookSender {
 
@@ -39,18 +43,26 @@ final class WebhookSender {
     }
   }
 
-  private final Vertx vertx;
-  private final WebhookTargets targets;
-  private final HttpClientAgent client;
+  /**
+   * The longest one delivery takes once connected. A receiver that answers a byte at a time is never idle, yet a
+   * dispatch pass waits for all its deliveries, and one that outlasts its claim (60 s) would be sent again.
+   */
+  static final Duration DEADLINE = Duration.ofSeconds(30);
 
-  WebhookSender(Vertx vertx, WebhookTargets targets) {
-    this(vertx, targets, new HttpClientOptions());
+  private final Vertx vertx;
+  private final OutboundTargets targets;
+  private final HttpClientAgent client;
+  private final long deadlineMillis;
+
+  WebhookSender(Vertx vertx, OutboundTargets targets) {
+    this(vertx, targets, new HttpClientOptions(), DEADLINE);
   }
 
   /** With the client's other options (such as the certificates it trusts) taken from {@code options}. */
-  WebhookSender(Vertx vertx, WebhookTargets targets, HttpClientOptions options) {
+  WebhookSender(Vertx vertx, OutboundTargets targets, HttpClientOptions options, Duration deadline) {
     this.vertx = vertx;
     this.targets = targets;
+    this.deadlineMillis = deadline.toMillis();
     this.client = vertx.createHttpClient(new HttpClientOptions(options)
         .setConnectTimeout(5_000)
         .setIdleTimeout(30));
@@ -78,11 +90,16 @@ final class WebhookSender {
             .putHeader("webhook-id", id)
             .putHeader("webhook-timestamp", timestamp)
             .putHeader("webhook-signature", signature)))
-        .compose(request -> request.send(Buffer.buffer(body)))
-        // The body is not read, only drained, so a large answer costs no memory.
-        .compose(response -> response.end().map(ignored -> response.statusCode()))
+        .compose(request -> {
+          long cut = vertx.setTimer(deadlineMillis, t -> request.reset(0, new TimeoutException(
+              "the receiver did not finish answering within " + deadlineMillis + " ms")));
+          return request.send(Buffer.buffer(body))
+              // The body is not read, only drained, so a large answer costs no memory.
+              .compose(response -> response.end().map(ignored -> response.statusCode()))
+              .onComplete(done -> vertx.cancelTimer(cut));
+        })
         .<Outcome>map(Outcome.Answered::new)
-        .recover(e -> Future.succeededFuture(e instanceof WebhookTargets.RefusedTarget refused
+        .recover(e -> Future.succeededFuture(e instanceof OutboundTargets.RefusedTarget refused
             ? new Outcome.Refused(refused.reason())
             : new Outcome.Unreachable(describe(e))));
   }

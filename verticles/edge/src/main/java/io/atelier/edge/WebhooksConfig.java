@@ -1,8 +1,9 @@
 package io.atelier.edge;
 
-import io.vertx.core.json.JsonArray;
+import io.atelier.outbound.AddressBlock;
+import io.atelier.outbound.AllowedNetworks;
+import io.atelier.outbound.OutboundTargets;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,45 +14,26 @@ import java.util.List;
  */
 record WebhooksConfig(List<AddressBlock> allowedNetworks) {
 
-  static final String EXAMPLE = "127.0.0.0/8";
+  /** Refusals of a webhook URL are read by the API's client, who gave it as {@code webhook.url}. */
+  static final OutboundTargets.Wording WORDING = new OutboundTargets.Wording("webhook.url",
+      "webhooks may only be sent to public addresses", "https://example.com/hooks",
+      "receivers authenticate deliveries by their signature");
 
   WebhooksConfig {
     allowedNetworks = List.copyOf(allowedNetworks);
   }
 
-  /** Reads {@code webhooks.allowedNetworks}: a JSON array of CIDR blocks, or one comma-separated string (as a variable). */
+  /** Reads {@code webhooks.allowedNetworks} (see {@link AllowedNetworks#from}). */
   static WebhooksConfig from(JsonObject config) {
-    JsonObject section = config.getJsonObject("webhooks", new JsonObject());
-    Object raw = section.getValue("allowedNetworks");
-    List<Object> entries = new ArrayList<>();
-    if (raw instanceof JsonArray array) {
-      array.forEach(entries::add);
-    } else if (raw instanceof String text) {
-      for (String entry : text.split(",")) {
-        if (!entry.isBlank()) {
-          entries.add(entry.trim());
-        }
-      }
-    } else if (raw != null) {
-      throw new IllegalArgumentException("webhooks.allowedNetworks must be a list of CIDR blocks such as " + EXAMPLE
-          + " (a JSON array, or a comma-separated string), was " + raw);
-    }
-    List<AddressBlock> networks = new ArrayList<>();
-    for (Object entry : entries) {
-      networks.add(parse(entry));
-    }
-    return new WebhooksConfig(networks);
+    return new WebhooksConfig(AllowedNetworks.from(config, "webhooks"));
   }
 
-  private static AddressBlock parse(Object entry) {
-    String invalid = "webhooks.allowedNetworks entries must be CIDR blocks such as " + EXAMPLE + ", was '" + entry + "'";
-    if (!(entry instanceof String text)) {
-      throw new IllegalArgumentException(invalid);
-    }
-    try {
-      return AddressBlock.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(invalid + ": " + e.getMessage(), e);
-    }
+  /** Where webhooks may be sent, their hosts resolved by the system's resolver. */
+  OutboundTargets targets() {
+    return targets(OutboundTargets.SYSTEM_RESOLVER);
+  }
+
+  OutboundTargets targets(OutboundTargets.Resolver resolver) {
+    return new OutboundTargets(WORDING, allowedNetworks, resolver);
   }
 }

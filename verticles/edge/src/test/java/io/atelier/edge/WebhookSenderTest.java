@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -64,14 +65,18 @@ class WebhookSenderTest {
   }
 
   private WebhookSender sender(HttpClientOptions options, String... allowedNetworks) {
+    return sender(options, WebhookSender.DEADLINE, allowedNetworks);
+  }
+
+  private WebhookSender sender(HttpClientOptions options, Duration deadline, String... allowedNetworks) {
     JsonObject config = new JsonObject().put("webhooks",
         new JsonObject().put("allowedNetworks", new JsonArray(List.of((Object[]) allowedNetworks))));
-    return new WebhookSender(vertx, new WebhookTargets(WebhooksConfig.from(config), host -> {
+    return new WebhookSender(vertx, WebhooksConfig.from(config).targets(host -> {
       if (!host.equals("hooks.example.test") && !host.equals("other.example.test")) {
         throw new UnknownHostException(host);
       }
       return List.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1}));
-    }), options);
+    }), options, deadline);
   }
 
   private WebhookDeliveries.Claimed delivery(String host) {
@@ -162,5 +167,27 @@ class WebhookSenderTest {
     assertThat(outcome).isInstanceOf(Outcome.Unreachable.class);
     assertThat(((Outcome.Unreachable) outcome).error()).contains("UnknownHostException");
     assertThat(received).isEmpty();
+  }
+
+  @Test
+  void aReceiverThatNeverFinishesItsAnswerIsCutAtTheDeadline() throws Exception {
+    // Headers at once, then a byte every 100 ms for ever: never idle, never done.
+    HttpServer trickling = await(vertx.createHttpServer()
+        .requestHandler(request -> request.body().onSuccess(body -> {
+          request.response().setChunked(true).setStatusCode(200).write("{");
+          long drip = vertx.setPeriodic(100, t -> request.response().write(" "));
+          request.connection().closeHandler(v -> vertx.cancelTimer(drip));
+        }))
+        .listen(0, "127.0.0.1"));
+    WebhookSender sender = sender(new HttpClientOptions(), Duration.ofSeconds(1), "127.0.0.0/8");
+    long started = System.nanoTime();
+
+    Outcome outcome = await(sender.send(new WebhookDeliveries.Claimed(UUID.randomUUID(),
+        "http://hooks.example.test:" + trickling.actualPort() + "/hooks", new JsonObject(), 1, SECRET)));
+
+    assertThat(outcome).isInstanceOf(Outcome.Unreachable.class);
+    assertThat(((Outcome.Unreachable) outcome).error())
+        .contains("the receiver did not finish answering within 1000 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
   }
 }

@@ -3,6 +3,7 @@ package io.atelier.transcription;
 import io.atelier.contracts.ErrorCode;
 import io.atelier.jobs.JobControl;
 import io.atelier.jobs.JobFailedException;
+import io.atelier.outbound.OutboundTargets;
 import io.atelier.transcripts.Languages;
 import io.atelier.transcripts.TimedWord;
 import io.vertx.core.Future;
@@ -10,13 +11,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * again with a doubling delay, up to the configured attempts; then the job is handed back as unavailable, for the job
  * engine to run again later. An answer that is not a transcription with word timings fails the job with what the
  * server said.
+ *
+ * <p>Each request goes to an address {@link OutboundTargets} checked, as webhooks do: the host is resolved and
+ * checked at each attempt and the connection made to the checked address, with the URL's host in the Host header
+ * and for TLS; redirects are not followed (they would lead past the check).
  */
 final class OpenAiCompatibleEngine implements SpeechEngine {
 
@@ -41,20 +49,31 @@ final class OpenAiCompatibleEngine implements SpeechEngine {
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleEngine.class);
   private static final int QUOTED_BODY_CHARS = 300;
   private static final long CANCEL_CHECK_MILLIS = 100;
+  /** A TCP connection is made within this (or the request's own limit, if shorter), or the attempt is tried again. */
+  private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
 
   private final Vertx vertx;
   private final WebClient client;
   private final TranscriptionConfig.RemoteEngine remote;
+  private final OutboundTargets targets;
   private final WorkerExecutor files;
   private final String endpoint;
 
   OpenAiCompatibleEngine(Vertx vertx, TranscriptionConfig.RemoteEngine remote, WorkerExecutor files) {
+    this(vertx, remote, files, OutboundTargets.SYSTEM_RESOLVER);
+  }
+
+  /** With the engine's host resolved by {@code resolver}. */
+  OpenAiCompatibleEngine(Vertx vertx, TranscriptionConfig.RemoteEngine remote, WorkerExecutor files,
+                         OutboundTargets.Resolver resolver) {
     this.vertx = vertx;
     this.remote = remote;
+    this.targets = remote.targets(resolver);
     this.files = files;
     this.client = WebClient.create(vertx, new WebClientOptions()
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, Math.min(remote.timeout().toMillis(), 10_000)))
+        .setConnectTimeout((int) Math.min(remote.timeout().toMillis(), CONNECT_TIMEOUT_MILLIS))
         .setIdleTimeout((int) Math.max(1, remote.timeout().toSeconds()))
+        .setFollowRedirects(false)
         .setUserAgent("atelier-transcription"));
     String base = remote.baseUrl().endsWith("/") ? remote.baseUrl() : remote.baseUrl() + "/";
     this.endpoint = base + "audio/transcriptions";
@@ -102,11 +121,23 @@ final class OpenAiCompatibleEngine implements SpeechEngine {
       form.attribute("temperature", Double.toString(request.temperature()));
     }
     form.binaryFileUpload("file", "audio.wav", wav.toString(), "audio/wav");
-    var call = client.postAbs(endpoint).timeout(remote.timeout().toMillis());
-    if (!remote.apiKey().isEmpty()) {
-      call.bearerTokenAuthentication(remote.apiKey());
-    }
-    return call.sendMultipartForm(form).transform(result -> {
+    return targets.resolve(vertx, endpoint).compose(target -> {
+      // timeout(): the longest the request waits for a pooled connection, and then for each byte of the answer.
+      var call = client.request(HttpMethod.POST,
+              SocketAddress.inetSocketAddress(new InetSocketAddress(target.address(), target.port())), target.port(),
+              target.host(), target.requestUri())
+          .ssl(target.tls())
+          .timeout(remote.timeout().toMillis());
+      if (!remote.apiKey().isEmpty()) {
+        call.bearerTokenAuthentication(remote.apiKey());
+      }
+      return call.sendMultipartForm(form);
+    }).transform(result -> {
+      if (result.failed() && result.cause() instanceof OutboundTargets.RefusedTarget refused) {
+        // The name resolves inside now: the same again would be refused; handed back until it resolves elsewhere.
+        return Future.failedFuture(new JobFailedException(ErrorCode.UNAVAILABLE, "the transcription engine at "
+            + endpoint + " is not called: " + refused.reason()));
+      }
       if (result.failed()) {
         return retry(wav, request, control, attempt, "cannot reach " + endpoint + ": " + result.cause());
       }

@@ -1,9 +1,13 @@
 package io.atelier.transcription;
 
 import io.atelier.contracts.transcription.TranscriptionEngines;
+import io.atelier.outbound.AddressBlock;
+import io.atelier.outbound.AllowedNetworks;
+import io.atelier.outbound.OutboundTargets;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The {@code transcription} section of the configuration.
@@ -29,9 +33,27 @@ public record TranscriptionConfig(int concurrency, Duration lease, String ffmpeg
    * @param baseUrl the API's base, as OpenAI's SDKs take it ({@code https://api.openai.com/v1})
    * @param apiKey sent as {@code Authorization: Bearer}; from {@code ATELIER_TRANSCRIPTION_API_KEY}, not a file
    * @param attempts tries per chunk before the job is handed back as unavailable (to be retried later)
+   * @param allowedNetworks blocks the engine may be at although they are inside a network (loopback, private, ...);
+   *     empty by default, so that a base URL cannot make the mesh call into the network it runs in. An engine of
+   *     one's own in that network is allowed by its block; a dev mesh and the tests run theirs on 127.0.0.1.
    */
   public record RemoteEngine(String baseUrl, String model, String apiKey, Duration timeout, int attempts,
-                             Duration retryDelay) {
+                             Duration retryDelay, List<AddressBlock> allowedNetworks) {
+
+    /** Refusals of the engine's URL are read by the operator, who gave it as {@code transcription.baseUrl}. */
+    static final OutboundTargets.Wording WORDING = new OutboundTargets.Wording("transcription.baseUrl",
+        "remote engines may only be called at public addresses unless transcription.allowedNetworks lists their "
+            + "network",
+        "https://api.openai.com/v1", "the engine's key goes in transcription.apiKey");
+
+    public RemoteEngine {
+      allowedNetworks = List.copyOf(allowedNetworks);
+    }
+
+    /** Where the engine may be called, its host resolved by {@code resolver} at each call. */
+    OutboundTargets targets(OutboundTargets.Resolver resolver) {
+      return new OutboundTargets(WORDING, allowedNetworks, resolver);
+    }
   }
 
   public TranscriptionConfig {
@@ -74,6 +96,12 @@ public record TranscriptionConfig(int concurrency, Duration lease, String ffmpeg
       throw new IllegalArgumentException("transcription.baseUrl must be the http(s) URL of an OpenAI-compatible API "
           + "(such as https://api.openai.com/v1), was '" + remote.baseUrl() + "'");
     }
+    try {
+      // Its host is only resolved at each call, off the event loop, and checked again there.
+      remote.targets(OutboundTargets.SYSTEM_RESOLVER).checkUrl(remote.baseUrl());
+    } catch (OutboundTargets.RefusedTarget refused) {
+      throw new IllegalArgumentException(refused.reason(), refused);
+    }
     if (remote.model() == null || remote.model().isBlank()) {
       throw new IllegalArgumentException("transcription.model is required with the openai-compatible engine");
     }
@@ -98,6 +126,7 @@ public record TranscriptionConfig(int concurrency, Duration lease, String ffmpeg
             section.getString("apiKey", ""),
             Duration.ofMillis((long) (section.getNumber("requestTimeoutSeconds", 300).doubleValue() * 1000)),
             section.getInteger("attempts", 3),
-            Duration.ofMillis(section.getInteger("retryDelayMillis", 500))));
+            Duration.ofMillis(section.getInteger("retryDelayMillis", 500)),
+            AllowedNetworks.from(config, "transcription")));
   }
 }

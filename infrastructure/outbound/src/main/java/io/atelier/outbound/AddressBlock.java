@@ -1,4 +1,4 @@
-package io.atelier.edge;
+package io.atelier.outbound;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -10,7 +10,7 @@ import java.util.Optional;
  * A CIDR block of IPv4 or IPv6 addresses, such as {@code 10.0.0.0/8} or {@code fc00::/7}. Built from address literals
  * only: nothing here ever asks DNS.
  */
-final class AddressBlock {
+public final class AddressBlock {
 
   private final byte[] network;
   private final int prefixLength;
@@ -26,7 +26,7 @@ final class AddressBlock {
    *
    * @throws IllegalArgumentException saying what is wrong with the text
    */
-  static AddressBlock parse(String cidr) {
+  public static AddressBlock parse(String cidr) {
     int slash = cidr.indexOf('/');
     String address = slash < 0 ? cidr : cidr.substring(0, slash);
     byte[] network = literal(address)
@@ -48,7 +48,7 @@ final class AddressBlock {
     return new AddressBlock(network, prefixLength);
   }
 
-  boolean contains(InetAddress address) {
+  public boolean contains(InetAddress address) {
     byte[] bytes = address.getAddress();
     return bytes.length == network.length && Arrays.equals(masked(bytes, prefixLength), network);
   }

@@ -1,10 +1,11 @@
-package io.atelier.edge;
+package io.atelier.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.atelier.edge.WebhookTargets.RefusedTarget;
-import io.atelier.edge.WebhookTargets.Target;
+import io.atelier.outbound.OutboundTargets.RefusedTarget;
+import io.atelier.outbound.OutboundTargets.Target;
+import io.atelier.outbound.OutboundTargets.Wording;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,10 +26,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class WebhookTargetsTest {
+class OutboundTargetsTest {
 
+  /** As the edge words the refusals of webhook URLs: the cases below read as the API's client sees them. */
+  private static final Wording WEBHOOKS = new Wording("webhook.url", "webhooks may only be sent to public addresses",
+      "https://example.com/hooks", "receivers authenticate deliveries by their signature");
   private static final String POLICY = "; webhooks may only be sent to public addresses";
-  private static final WebhookTargets.Resolver NEVER = host -> {
+  private static final OutboundTargets.Resolver NEVER = host -> {
     throw new AssertionError("resolved " + host);
   };
 
@@ -44,17 +48,17 @@ class WebhookTargetsTest {
     await(vertx.close());
   }
 
-  private static WebhookTargets targets(String... allowedNetworks) {
+  private static OutboundTargets targets(String... allowedNetworks) {
     return targets(NEVER, allowedNetworks);
   }
 
-  private static WebhookTargets targets(WebhookTargets.Resolver resolver, String... allowedNetworks) {
+  private static OutboundTargets targets(OutboundTargets.Resolver resolver, String... allowedNetworks) {
     JsonObject config = new JsonObject().put("webhooks",
         new JsonObject().put("allowedNetworks", new JsonArray(List.of((Object[]) allowedNetworks))));
-    return new WebhookTargets(WebhooksConfig.from(config), resolver);
+    return new OutboundTargets(WEBHOOKS, AllowedNetworks.from(config, "webhooks"), resolver);
   }
 
-  private static String refusal(WebhookTargets targets, String url) {
+  private static String refusal(OutboundTargets targets, String url) {
     try {
       String checked = targets.checkUrl(url);
       throw new AssertionError(url + " was accepted as " + checked);
@@ -127,6 +131,19 @@ class WebhookTargetsTest {
     assertThat(refusal(targets(), url)).isEqualTo(reason + POLICY);
   }
 
+  @Test
+  void theRefusalsNameTheFieldAndTheRuleOfWhoeverChecks() {
+    OutboundTargets engines = new OutboundTargets(new Wording("transcription.baseUrl",
+        "remote engines may only be called at public addresses", "https://api.openai.com/v1",
+        "the engine's key goes in transcription.apiKey"), List.of(), NEVER);
+    assertThat(refusal(engines, "http://169.254.169.254/v1")).isEqualTo("transcription.baseUrl names 169.254.169.254, "
+        + "a link-local address; remote engines may only be called at public addresses");
+    assertThat(refusal(engines, "ftp://api.example.com/v1"))
+        .isEqualTo("transcription.baseUrl must be an absolute http or https URL, such as https://api.openai.com/v1");
+    assertThat(refusal(engines, "https://key:secret@api.example.com/v1")).isEqualTo("transcription.baseUrl must not "
+        + "carry user information (name:password@ before the host); the engine's key goes in transcription.apiKey");
+  }
+
   @ParameterizedTest(name = "{1} allowed by {0}")
   @CsvSource({
       "127.0.0.0/8,     http://127.0.0.1:8080/hook",
@@ -164,7 +181,7 @@ class WebhookTargetsTest {
 
   @Test
   void anAllowedNetworkOpensNothingAroundIt() {
-    WebhookTargets targets = targets("127.0.0.1/32", "10.1.0.0/16");
+    OutboundTargets targets = targets("127.0.0.1/32", "10.1.0.0/16");
     assertThat(targets.checkUrl("http://127.0.0.1/")).isEqualTo("http://127.0.0.1/");
     assertThat(refusal(targets, "http://127.0.0.2/")).contains("a loopback address");
     assertThat(refusal(targets, "http://10.2.0.1/")).contains("a private address");
@@ -249,7 +266,7 @@ class WebhookTargetsTest {
   @Test
   void aUrlOfMoreThan2048CharactersIsRefused() {
     String base = "https://example.com/";
-    String longest = base + "a".repeat(WebhookTargets.MAX_URL_LENGTH - base.length());
+    String longest = base + "a".repeat(OutboundTargets.MAX_URL_LENGTH - base.length());
     assertThat(targets().checkUrl(longest)).isEqualTo(longest);
     assertThat(refusal(targets(), longest + "a"))
         .isEqualTo("webhook.url is 2049 characters long; at most 2048 are allowed");
@@ -270,15 +287,15 @@ class WebhookTargetsTest {
 
   @Test
   void allowedNetworksAreAJsonArrayOrACommaSeparatedStringAndNoneByDefault() {
-    assertThat(WebhooksConfig.from(new JsonObject()).allowedNetworks()).isEmpty();
-    assertThat(WebhooksConfig.from(new JsonObject().put("webhooks", new JsonObject())).allowedNetworks()).isEmpty();
+    assertThat(AllowedNetworks.from(new JsonObject(), "webhooks")).isEmpty();
+    assertThat(AllowedNetworks.from(new JsonObject().put("webhooks", new JsonObject()), "webhooks")).isEmpty();
     JsonObject fromVariable = new JsonObject().put("webhooks",
         new JsonObject().put("allowedNetworks", "127.0.0.0/8, ::1/128,"));
-    assertThat(WebhooksConfig.from(fromVariable).allowedNetworks()).map(AddressBlock::toString)
+    assertThat(AllowedNetworks.from(fromVariable, "webhooks")).map(AddressBlock::toString)
         .containsExactly("127.0.0.0/8", "::1/128");
     JsonObject fromFile = new JsonObject().put("webhooks",
         new JsonObject().put("allowedNetworks", new JsonArray().add("10.0.0.0/8").add("FD00:0::/8").add("10.0.0.7")));
-    assertThat(WebhooksConfig.from(fromFile).allowedNetworks()).map(AddressBlock::toString)
+    assertThat(AllowedNetworks.from(fromFile, "webhooks")).map(AddressBlock::toString)
         .containsExactly("10.0.0.0/8", "fd00::/8", "10.0.0.7/32");
   }
 
@@ -294,12 +311,12 @@ class WebhookTargetsTest {
         "fc00::/129", "'fc00::/129': the prefix length must be 0..128, was '129'",
         "10.0.0.0/", "'10.0.0.0/': the prefix length must be 0..32, was ''",
         8, "'8'");
-    details.forEach((entry, detail) -> assertThatThrownBy(() -> WebhooksConfig.from(new JsonObject().put("webhooks",
-        new JsonObject().put("allowedNetworks", new JsonArray().add(entry)))))
+    details.forEach((entry, detail) -> assertThatThrownBy(() -> AllowedNetworks.from(new JsonObject().put("webhooks",
+        new JsonObject().put("allowedNetworks", new JsonArray().add(entry))), "webhooks"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(invalid + detail));
-    assertThatThrownBy(() -> WebhooksConfig.from(new JsonObject().put("webhooks",
-        new JsonObject().put("allowedNetworks", 8))))
+    assertThatThrownBy(() -> AllowedNetworks.from(new JsonObject().put("webhooks",
+        new JsonObject().put("allowedNetworks", 8)), "webhooks"))
         .hasMessage("webhooks.allowedNetworks must be a list of CIDR blocks such as 127.0.0.0/8 (a JSON array, or a "
             + "comma-separated string), was 8");
   }
@@ -321,7 +338,7 @@ class WebhookTargetsTest {
 
   @Test
   void aNameResolvingToAPrivateAddressIsRefusedAtDeliveryThoughItPassedAtSubmission() throws Exception {
-    WebhookTargets targets = targets(host -> List.of(ip("10.0.0.1")));
+    OutboundTargets targets = targets(host -> List.of(ip("10.0.0.1")));
     assertThat(targets.checkUrl("https://hooks.example.com/a")).isEqualTo("https://hooks.example.com/a");
     assertThatThrownBy(() -> await(targets.resolve(vertx, "https://hooks.example.com/a")))
         .isInstanceOf(RefusedTarget.class)
@@ -330,10 +347,10 @@ class WebhookTargetsTest {
 
   @Test
   void aNameResolvingToAPublicAndAnInsideAddressIsRefused() {
-    WebhookTargets v4 = targets(host -> List.of(ip("93.184.216.34"), ip("10.0.0.1")));
+    OutboundTargets v4 = targets(host -> List.of(ip("93.184.216.34"), ip("10.0.0.1")));
     assertThatThrownBy(() -> await(v4.resolve(vertx, "https://hooks.example.com/a")))
         .hasMessage("webhook.url host hooks.example.com resolves to 10.0.0.1, a private address" + POLICY);
-    WebhookTargets v6 = targets(host -> List.of(ip("2606:4700::1111"), ip("::ffff:127.0.0.1")));
+    OutboundTargets v6 = targets(host -> List.of(ip("2606:4700::1111"), ip("::ffff:127.0.0.1")));
     assertThatThrownBy(() -> await(v6.resolve(vertx, "https://hooks.example.com/a")))
         .hasMessage("webhook.url host hooks.example.com resolves to 127.0.0.1, a loopback address" + POLICY);
   }
@@ -341,7 +358,7 @@ class WebhookTargetsTest {
   @Test
   void aNameResolvingOnlyToPublicAddressesGivesTheAddressThatWasChecked() throws Exception {
     List<String> asked = Collections.synchronizedList(new ArrayList<>());
-    WebhookTargets targets = targets(host -> {
+    OutboundTargets targets = targets(host -> {
       asked.add(host + (Context.isOnWorkerThread() ? " on a worker" : " elsewhere"));
       return List.of(InetAddress.getByAddress(host, ip("93.184.216.34").getAddress()), ip("2606:4700::1111"));
     });
@@ -354,7 +371,7 @@ class WebhookTargetsTest {
 
   @Test
   void addressesAndLocalhostAreNotResolved() throws Exception {
-    WebhookTargets targets = targets("127.0.0.0/8");
+    OutboundTargets targets = targets("127.0.0.0/8");
     assertThat(await(targets.resolve(vertx, "http://[2606:4700::1111]:8080")))
         .isEqualTo(new Target("[2606:4700::1111]", 8080, false, "/", ip("2606:4700::1111")));
     assertThat(await(targets.resolve(vertx, "http://localhost:8080/hook")))
@@ -372,12 +389,12 @@ class WebhookTargetsTest {
 
   @Test
   void aNameThatDoesNotResolveIsAnErrorToRetryNotARefusal() {
-    WebhookTargets unknown = targets(host -> {
+    OutboundTargets unknown = targets(host -> {
       throw new UnknownHostException(host);
     });
     assertThatThrownBy(() -> await(unknown.resolve(vertx, "https://hooks.example.com/")))
         .isInstanceOf(UnknownHostException.class);
-    WebhookTargets empty = targets(host -> List.of());
+    OutboundTargets empty = targets(host -> List.of());
     assertThatThrownBy(() -> await(empty.resolve(vertx, "https://hooks.example.com/")))
         .isInstanceOf(UnknownHostException.class)
         .hasMessage("hooks.example.com: no address");

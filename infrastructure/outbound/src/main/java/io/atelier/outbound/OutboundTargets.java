@@ -1,8 +1,7 @@
-package io.atelier.edge;
+package io.atelier.outbound;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -14,13 +13,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where webhooks may be sent: public addresses only, so that a job's webhook cannot make the edge call into the
- * network it runs in (SSRF). A URL is checked when a job names it ({@link #checkUrl}) and again at each delivery
+ * Where the mesh may call out to: public addresses only, so that a URL it is given (a job's webhook, a remote
+ * engine's base) cannot make it call into the network it runs in (SSRF). A URL is checked when it is given
+ * ({@link #checkUrl}: a job naming its webhook, a node reading its configuration) and again at each call
  * ({@link #resolve}), which resolves the host, refuses it if <em>any</em> of its addresses is inside (a name that
- * resolves inside is refused even if it looked fine at submission: DNS rebinding) and hands over the one checked
- * address the delivery connects to, so nothing resolves the name again between the check and the connection.
+ * resolves inside is refused even if it looked fine when it was given: DNS rebinding) and hands over the one checked
+ * address the call connects to, so nothing resolves the name again between the check and the connection.
  *
- * <p>Inside, and refused unless {@code webhooks.allowedNetworks} lists them (from the IANA special-purpose registries):
+ * <p>Inside, and refused unless the user's allowed networks list them ({@link AllowedNetworks}; from the IANA
+ * special-purpose registries):
  * <ul>
  *   <li>{@code 0.0.0.0/8}, {@code ::/128}: unspecified, "this network"; connecting to them reaches this host</li>
  *   <li>{@code 127.0.0.0/8}, {@code ::1/128}: loopback, this host's own services</li>
@@ -29,15 +30,15 @@ import java.util.Optional;
  *   <li>{@code 100.64.0.0/10}: shared address space of carrier-grade NAT, a provider's inside</li>
  *   <li>{@code 192.0.0.0/24}: IETF protocol assignments, not hosts</li>
  *   <li>{@code 192.0.2.0/24}, {@code 198.51.100.0/24}, {@code 203.0.113.0/24}, {@code 2001:db8::/32}, {@code 3fff::/20}:
- *       documentation, never a real receiver</li>
+ *       documentation, never a real server</li>
  *   <li>{@code 192.88.99.0/24}: the deprecated 6to4 relay anycast</li>
  *   <li>{@code 198.18.0.0/15}: benchmarking, kept off the internet</li>
- *   <li>{@code 224.0.0.0/4}, {@code ff00::/8}: multicast, not one receiver</li>
+ *   <li>{@code 224.0.0.0/4}, {@code ff00::/8}: multicast, not one server</li>
  *   <li>{@code 240.0.0.0/4}, {@code 255.255.255.255}: reserved, and the limited broadcast</li>
  *   <li>{@code fec0::/10}: the deprecated site-local block, still routed inside some networks</li>
  *   <li>{@code 64:ff9b:1::/48}: local-use NAT64, a network's own translator</li>
  *   <li>{@code 100::/64}: discard-only</li>
- *   <li>{@code 2001::/23}: IETF protocol assignments (Teredo, benchmarking, ORCHID), no webhook receiver</li>
+ *   <li>{@code 2001::/23}: IETF protocol assignments (Teredo, benchmarking, ORCHID), no server to call</li>
  *   <li>{@code 5f00::/16}: SRv6 segment identifiers, inside an operator's network</li>
  *   <li>IPv4-mapped {@code ::ffff:0:0/96}, IPv4-compatible {@code ::/96}, NAT64 {@code 64:ff9b::/96} and 6to4
  *       {@code 2002::/16}: judged by the IPv4 address they embed, which is where they lead</li>
@@ -55,38 +56,48 @@ import java.util.Optional;
  *   <li>an IPv6 address with a zone ({@code [fe80::1%25eth0]}) is refused: a zone only means something on this host</li>
  * </ul>
  */
-final class WebhookTargets {
+public final class OutboundTargets {
 
-  static final int MAX_URL_LENGTH = 2048;
+  public static final int MAX_URL_LENGTH = 2048;
 
   /** Resolves a host name to all its addresses. Blocking: it is called on a worker thread. */
   @FunctionalInterface
-  interface Resolver {
+  public interface Resolver {
     List<InetAddress> resolve(String host) throws IOException;
   }
 
-  static final Resolver SYSTEM_RESOLVER = host -> List.of(InetAddress.getAllByName(host));
+  public static final Resolver SYSTEM_RESOLVER = host -> List.of(InetAddress.getAllByName(host));
 
-  /** A URL that webhooks may not be sent to; {@link #reason()} says why, in a sentence for the API's client. */
-  static final class RefusedTarget extends RuntimeException {
+  /**
+   * How the refusals speak of the URLs their user checks, so each names what its reader knows.
+   *
+   * @param field where the URL was given: {@code webhook.url} (the API's field), {@code transcription.baseUrl} (a key)
+   * @param policy the rule, closing every refusal of an address: "webhooks may only be sent to public addresses"
+   * @param example a URL of the right shape, for a refusal of one that is not even an http(s) URL
+   * @param credentials where credentials go instead, for a refusal of a URL that carries some
+   */
+  public record Wording(String field, String policy, String example, String credentials) {
+  }
+
+  /** A URL that may not be called; {@link #reason()} says why, in a sentence for whoever gave the URL. */
+  public static final class RefusedTarget extends RuntimeException {
 
     RefusedTarget(String reason) {
       super(reason, null, false, false);
     }
 
-    String reason() {
+    public String reason() {
       return getMessage();
     }
   }
 
   /**
-   * Where one delivery goes: {@code host} (as the URL writes it, IPv6 in brackets) for the Host header and TLS,
+   * Where one call goes: {@code host} (as the URL writes it, IPv6 in brackets) for the Host header and TLS,
    * {@code address} to connect to, already checked.
    */
-  record Target(String host, int port, boolean tls, String requestUri, InetAddress address) {
+  public record Target(String host, int port, boolean tls, String requestUri, InetAddress address) {
   }
 
-  private static final String POLICY = "; webhooks may only be sent to public addresses";
   private static final String DOTTED_QUAD = "four decimal numbers 0..255, such as 93.184.216.34";
   private static final List<String> PRIVATE_NAME_SUFFIXES = List.of(".local", ".internal", ".home.arpa");
   private static final InetAddress LOOPBACK = address(new byte[] {127, 0, 0, 1});
@@ -134,35 +145,41 @@ final class WebhookTargets {
       new Embedding(AddressBlock.parse("64:ff9b::/96"), 12, "a NAT64 address of "),
       new Embedding(AddressBlock.parse("2002::/16"), 2, "a 6to4 address of "));
 
+  private final Wording wording;
+  /** How every refusal begins, and how one of an address ends. */
+  private final String field;
+  private final String policy;
   private final List<AddressBlock> allowed;
   private final Resolver resolver;
 
-  WebhookTargets(WebhooksConfig config, Resolver resolver) {
-    this.allowed = config.allowedNetworks();
+  /**
+   * @param allowed blocks that may be called although they are inside (for development: receivers and engines on
+   *     127.0.0.1)
+   */
+  public OutboundTargets(Wording wording, List<AddressBlock> allowed, Resolver resolver) {
+    this.wording = wording;
+    this.field = wording.field();
+    this.policy = "; " + wording.policy();
+    this.allowed = List.copyOf(allowed);
     this.resolver = resolver;
   }
 
-  /** The targets the node's configuration allows (section {@code webhooks}), resolved by the system's resolver. */
-  static WebhookTargets from(JsonObject config) {
-    return new WebhookTargets(WebhooksConfig.from(config), SYSTEM_RESOLVER);
-  }
-
   /**
-   * At submission: checks a webhook URL without resolving it (a name is checked again, resolved, at each delivery).
+   * When the URL is given: checks it without resolving it (a name is checked again, resolved, at each call).
    *
-   * @return the URL as it is stored: scheme and host in lower case, the rest as written
-   * @throws RefusedTarget naming what is wrong, for a {@code 400} on {@code webhook.url}
+   * @return the URL as it is kept: scheme and host in lower case, the rest as written
+   * @throws RefusedTarget naming what is wrong (for a {@code 400} on {@code webhook.url}, say)
    */
-  String checkUrl(String url) {
+  public String checkUrl(String url) {
     return parse(url).url();
   }
 
   /**
-   * At delivery: checks the URL again, resolves its host on a worker thread and checks every address it resolves to.
-   * Fails with {@link RefusedTarget} when the target is refused (no point retrying), or with the resolver's error
+   * At each call: checks the URL again, resolves its host on a worker thread and checks every address it resolves
+   * to. Fails with {@link RefusedTarget} when the target is refused (no point retrying), or with the resolver's error
    * (an {@link UnknownHostException}, say) when the name does not resolve now.
    */
-  Future<Target> resolve(Vertx vertx, String url) {
+  public Future<Target> resolve(Vertx vertx, String url) {
     Parsed parsed;
     try {
       parsed = parse(url);
@@ -182,7 +199,7 @@ final class WebhookTargets {
         .map(addresses -> parsed.target(checked(parsed.host(), addresses)));
   }
 
-  /** A URL that passed the checks; {@code address} is null for a name, which is only resolved at delivery. */
+  /** A URL that passed the checks; {@code address} is null for a name, which is only resolved at each call. */
   private record Parsed(String url, String host, int port, boolean tls, String requestUri, InetAddress address) {
 
     Target target(InetAddress connectTo) {
@@ -192,33 +209,34 @@ final class WebhookTargets {
 
   private Parsed parse(String url) {
     if (url == null) {
-      throw new RefusedTarget("webhook.url is required");
+      throw new RefusedTarget(field + " is required");
     }
     if (url.length() > MAX_URL_LENGTH) {
-      throw new RefusedTarget("webhook.url is " + url.length() + " characters long; at most " + MAX_URL_LENGTH
+      throw new RefusedTarget(field + " is " + url.length() + " characters long; at most " + MAX_URL_LENGTH
           + " are allowed");
     }
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new RefusedTarget("webhook.url is not a valid URL (" + e.getReason() + " at index " + e.getIndex() + ")");
+      throw new RefusedTarget(field + " is not a valid URL (" + e.getReason() + " at index " + e.getIndex() + ")");
     }
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!("http".equals(scheme) || "https".equals(scheme)) || uri.isOpaque() || uri.getRawAuthority() == null) {
-      throw new RefusedTarget("webhook.url must be an absolute http or https URL, such as https://example.com/hooks");
+      throw new RefusedTarget(field + " must be an absolute http or https URL, such as "
+          + wording.example());
     }
     String authority = uri.getRawAuthority();
     if (authority.contains("@")) {
-      throw new RefusedTarget("webhook.url must not carry user information (name:password@ before the host); "
-          + "receivers authenticate deliveries by their signature");
+      throw new RefusedTarget(field + " must not carry user information (name:password@ before the host); "
+          + wording.credentials());
     }
     if (uri.getHost() == null) {
       throw new RefusedTarget(invalidHost(authority.replaceFirst(":\\d*$", "")));
     }
     String host = uri.getHost().toLowerCase(Locale.ROOT);
     if (uri.getPort() == 0 || uri.getPort() > 65535) {
-      throw new RefusedTarget("webhook.url port must be 1..65535, was " + uri.getPort());
+      throw new RefusedTarget(field + " port must be 1..65535, was " + uri.getPort());
     }
     boolean tls = scheme.equals("https");
     int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
@@ -235,11 +253,11 @@ final class WebhookTargets {
     if (host.startsWith("[")) {
       String literal = host.substring(1, host.length() - 1);
       if (literal.contains("%")) {
-        throw new RefusedTarget("webhook.url host " + host + " has an IPv6 zone (%...), which only means something "
-            + "on this host" + POLICY);
+        throw new RefusedTarget(field + " host " + host + " has an IPv6 zone (%...), which only means something "
+            + "on this host" + policy);
       }
       byte[] bytes = AddressBlock.literal(literal)
-          .orElseThrow(() -> new RefusedTarget("webhook.url host " + host + " is not a valid IPv6 address"));
+          .orElseThrow(() -> new RefusedTarget(field + " host " + host + " is not a valid IPv6 address"));
       return checkedLiteral(host, address(bytes));
     }
     String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
@@ -250,19 +268,19 @@ final class WebhookTargets {
     }
     if (name.equals("localhost") || name.endsWith(".localhost")) {
       refusal(LOOPBACK).ifPresent(description -> {
-        throw new RefusedTarget("webhook.url host " + host + " is a loopback name (always this host, 127.0.0.1)"
-            + POLICY);
+        throw new RefusedTarget(field + " host " + host + " is a loopback name (always this host, 127.0.0.1)"
+            + policy);
       });
       return LOOPBACK;
     }
     if (!name.contains(".")) {
-      throw new RefusedTarget("webhook.url host " + host + " has no dot: only this network's search domains can "
+      throw new RefusedTarget(field + " host " + host + " has no dot: only this network's search domains can "
           + "resolve it; use a fully qualified name");
     }
     for (String suffix : PRIVATE_NAME_SUFFIXES) {
       if (name.endsWith(suffix) || name.equals(suffix.substring(1))) {
-        throw new RefusedTarget("webhook.url host " + host + " is a " + suffix + " name, which only a private "
-            + "network resolves" + POLICY);
+        throw new RefusedTarget(field + " host " + host + " is a " + suffix + " name, which only a private "
+            + "network resolves" + policy);
       }
     }
     return null;
@@ -272,8 +290,8 @@ final class WebhookTargets {
     String canonical = AddressBlock.text(address.getAddress());
     refusal(address).ifPresent(description -> {
       String written = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      throw new RefusedTarget((written.equals(canonical) ? "webhook.url names " + canonical
-          : "webhook.url host " + host + " is " + canonical) + ", " + description + POLICY);
+      throw new RefusedTarget((written.equals(canonical) ? field + " names " + canonical
+          : field + " host " + host + " is " + canonical) + ", " + description + policy);
     });
     return address;
   }
@@ -281,15 +299,15 @@ final class WebhookTargets {
   private InetAddress checked(String host, List<InetAddress> addresses) {
     for (InetAddress address : addresses) {
       refusal(address).ifPresent(description -> {
-        throw new RefusedTarget("webhook.url host " + host + " resolves to " + AddressBlock.text(address.getAddress())
-            + ", " + description + POLICY);
+        throw new RefusedTarget(field + " host " + host + " resolves to " + AddressBlock.text(address.getAddress())
+            + ", " + description + policy);
       });
     }
     // Without the name it was resolved from, so the connection cannot look it up again.
     return address(addresses.get(0).getAddress());
   }
 
-  /** Why an address is inside, or empty when webhooks may go there. */
+  /** Why an address is inside, or empty when it may be called. */
   private Optional<String> refusal(InetAddress address) {
     if (allowed.stream().anyMatch(block -> block.contains(address))) {
       return Optional.empty();
@@ -310,11 +328,11 @@ final class WebhookTargets {
     return Optional.empty();
   }
 
-  private static String invalidHost(String host) {
+  private String invalidHost(String host) {
     return endsInNumber(host.endsWith(".") ? host.substring(0, host.length() - 1) : host)
-        ? "webhook.url host " + host + " is not an IPv4 address in dotted-quad form (" + DOTTED_QUAD + "); other "
+        ? field + " host " + host + " is not an IPv4 address in dotted-quad form (" + DOTTED_QUAD + "); other "
             + "forms such as 2130706433, 127.1 or 0x7f.0.0.1 are read differently by different resolvers"
-        : "webhook.url host " + host + " is not a valid host name"
+        : field + " host " + host + " is not a valid host name"
             + (host.chars().allMatch(c -> c < 128) ? "" : " (write an international name in its xn-- form)");
   }
 
