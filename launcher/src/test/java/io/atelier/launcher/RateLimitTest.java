@@ -102,6 +102,42 @@ class RateLimitTest {
   }
 
   @Test
+  void uploadsDrawFromTheKeysBucketWhetherWithTheKeyOrWithAnUploadToken() throws Exception {
+    int port = FreePorts.pick();
+    JsonObject limits = new JsonObject().put("requestsPerSecond", RATE).put("burst", BURST);
+    // An edge with an upload verticle of its own: its /files/ are served here, under these limits.
+    MeshNode uploads = mesh.startAnotherNode("limits-upload", port, config -> config.put("limits", limits.copy()),
+        Set.of(VerticleName.EDGE, VerticleName.UPLOAD));
+    try {
+      NewProject project = mesh.newProject("uploading-" + UUID.randomUUID());
+      // Minted through the suite's edge: the token names the key, so its uploads draw from the key's bucket.
+      String token = await(mesh.client(project.apiKey()).post("/v1/uploads/tokens").sendJsonObject(new JsonObject()))
+          .bodyAsJsonObject().getString("token");
+      io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(mesh.clientVertx);
+      java.util.function.Function<String, HttpResponse<Buffer>> create = credential -> await(
+          web.post(port, "127.0.0.1", "/files/").putHeader("Tus-Resumable", "1.0.0").putHeader("Upload-Length", "10")
+              .bearerTokenAuthentication(credential).send());
+      for (int i = 0; i < BURST; i++) {
+        HttpResponse<Buffer> created = create.apply(i % 2 == 0 ? project.apiKey() : token);
+        assertThat(created.statusCode()).as("upload %d: %s", i, created.bodyAsString()).isEqualTo(201);
+        assertThat(created.getHeader("RateLimit-Remaining")).as("upload %d", i)
+            .isEqualTo(Integer.toString(BURST - 1 - i));
+      }
+      for (String credential : List.of(project.apiKey(), token)) {
+        HttpResponse<Buffer> refused = create.apply(credential);
+        assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(429);
+        assertThat(refused.bodyAsString()).contains("0.5 requests a second");
+        assertThat(Integer.parseInt(refused.getHeader("Retry-After"))).isBetween(1, 2);
+        assertThat(refused.getHeader("Tus-Resumable")).isEqualTo("1.0.0");
+      }
+      // One bucket for the key's API requests and its uploads.
+      assertProblem(await(new ApiClient(mesh.clientVertx, port, project.apiKey()).get("/v1/jobs").send()), 429);
+    } finally {
+      Blocking.await(uploads.stop(), java.time.Duration.ofMinutes(1));
+    }
+  }
+
+  @Test
   void aProjectWithALimitOfItsOwnGetsIt() {
     ApiClient edge = new ApiClient(mesh.clientVertx, firstPort, roomy.apiKey());
     for (int i = 0; i < 20; i++) {

@@ -98,8 +98,11 @@ public final class AccessTokens {
         new JWTOptions().setAlgorithm("HS256").setAudience(List.of(UPLOAD_AUDIENCE)).setNoTimestamp(true));
   }
 
-  /** The project an upload token opens; fails with {@link InvalidTokenException} saying why it is refused. */
-  public Future<UUID> verifyUploadToken(String token) {
+  /**
+   * What an upload token opens (its project) and whom it was given to ({@code null} in tokens issued before tokens
+   * named their holder); fails with {@link InvalidTokenException} saying why it is refused.
+   */
+  public Future<UploadGrant> verifyUploadToken(String token) {
     return uploads.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(new InvalidTokenException("the upload token is not valid: " + reason(e))))
         .compose(user -> {
@@ -110,10 +113,14 @@ public final class AccessTokens {
           } catch (RuntimeException e) {
             return Future.failedFuture(new InvalidTokenException("the token does not name a project"));
           }
-          if (claims.containsKey("role") && !holder(claims).map(TokenHolder::mayWrite).orElse(false)) {
+          if (!claims.containsKey("role")) {
+            return Future.succeededFuture(new UploadGrant(project, null));
+          }
+          TokenHolder holder = holder(claims).filter(TokenHolder::mayWrite).orElse(null);
+          if (holder == null) {
             return Future.failedFuture(new InvalidTokenException("the upload token's holder may not upload"));
           }
-          return Future.succeededFuture(project);
+          return Future.succeededFuture(new UploadGrant(project, holder));
         });
   }
 

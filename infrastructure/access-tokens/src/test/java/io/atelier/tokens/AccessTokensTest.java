@@ -107,7 +107,8 @@ class AccessTokensTest {
   void anUploadTokenNamesAHolderThatMayUpload() throws Exception {
     AccessTokens tokens = tokens(NEW_KEY);
     Instant expiry = Instant.now().plusSeconds(60);
-    assertThat(await(tokens.verifyUploadToken(tokens.issueUploadToken(PROJECT, MEMBER, expiry)))).isEqualTo(PROJECT);
+    assertThat(await(tokens.verifyUploadToken(tokens.issueUploadToken(PROJECT, MEMBER, expiry))))
+        .isEqualTo(new UploadGrant(PROJECT, MEMBER));
     TokenHolder reader = new TokenHolder(UUID.randomUUID(), "read");
     assertThatThrownBy(() -> tokens.issueUploadToken(PROJECT, reader, expiry)).hasMessageContaining("may not upload");
     String forged = signed(NEW_KEY, AccessTokens.UPLOAD_AUDIENCE, new JsonObject().put("prj", PROJECT.toString())

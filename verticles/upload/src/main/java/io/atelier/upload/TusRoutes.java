@@ -42,6 +42,7 @@ final class TusRoutes {
   private final UploadConfig config;
   private final UploadRepository uploads;
   private final UploadAuthentication authentication;
+  private final UploadRateLimit rateLimit;
   private final ObjectStorage storage;
   private final UploadCompletion completion;
   private final UploadMetrics metrics;
@@ -51,7 +52,9 @@ final class TusRoutes {
   private final DirectUploadRoutes direct;
 
   TusRoutes(Vertx vertx, UploadConfig config, UploadRepository uploads, ApiKeyRepository keys, AccessTokens tokens,
-            ObjectStorage storage, UploadCompletion completion, UploadMetrics metrics, ProjectQuotas quotas) {
+            UploadRateLimit rateLimit, ObjectStorage storage, UploadCompletion completion, UploadMetrics metrics,
+            ProjectQuotas quotas) {
+    this.rateLimit = rateLimit;
     this.quotas = quotas;
     this.metrics = metrics;
     this.partBuffers = new PartBuffers(2 * (config.partsInFlight() + 2));
@@ -66,7 +69,7 @@ final class TusRoutes {
 
   void mount(Router router) {
     router.options(PREFIX + "*").handler(this::options);
-    router.route(PREFIX + "*").handler(this::checkVersion).handler(authentication);
+    router.route(PREFIX + "*").handler(this::checkVersion).handler(authentication).handler(rateLimit);
     direct.mount(router);
     router.post(PREFIX).handler(this::create);
     router.head(PREFIX + ":id").handler(this::head);

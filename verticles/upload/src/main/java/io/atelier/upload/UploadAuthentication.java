@@ -15,6 +15,7 @@ import java.util.UUID;
 final class UploadAuthentication implements Handler<RoutingContext> {
 
   private static final String PROJECT = "atelier.projectId";
+  private static final String KEY = "atelier.keyId";
 
   private final ApiKeyRepository keys;
   private final AccessTokens tokens;
@@ -27,6 +28,11 @@ final class UploadAuthentication implements Handler<RoutingContext> {
   /** The project the request's key or token opens. */
   static UUID project(RoutingContext ctx) {
     return ctx.get(PROJECT);
+  }
+
+  /** The API key the request comes from: its own, or the one its upload token was given to (null if unnamed). */
+  static UUID key(RoutingContext ctx) {
+    return ctx.get(KEY);
   }
 
   @Override
@@ -43,7 +49,10 @@ final class UploadAuthentication implements Handler<RoutingContext> {
           refuse(ctx, verified.cause() instanceof InvalidTokenException ? verified.cause().getMessage()
               : "the upload token could not be checked");
         } else {
-          ctx.put(PROJECT, verified.result());
+          ctx.put(PROJECT, verified.result().projectId());
+          if (verified.result().holder() != null) {
+            ctx.put(KEY, verified.result().holder().keyId());
+          }
           ctx.next();
         }
       });
@@ -58,6 +67,7 @@ final class UploadAuthentication implements Handler<RoutingContext> {
         ctx.fail(new TusException(403, "Forbidden", "a key with the read role cannot upload"));
       } else {
         ctx.put(PROJECT, found.result().get().projectId());
+        ctx.put(KEY, found.result().get().keyId());
         ctx.next();
       }
     });

@@ -9,6 +9,7 @@ import io.atelier.database.AssetRepository;
 import io.atelier.database.DatabasePool;
 import io.atelier.database.PostgresConfig;
 import io.atelier.database.ProjectQuotas;
+import io.atelier.database.RateLimitConfig;
 import io.atelier.database.UploadRepository;
 import io.atelier.jobs.JobEngine;
 import io.atelier.node.DrainConfig;
@@ -16,6 +17,7 @@ import io.atelier.node.HealthRoutes;
 import io.atelier.node.HttpProblems;
 import io.atelier.node.Node;
 import io.atelier.node.UnreadableRequests;
+import io.atelier.redis.RateLimits;
 import io.atelier.redis.RedisConfig;
 import io.atelier.redis.RedisConnections;
 import io.atelier.storage.ObjectStorage;
@@ -75,7 +77,8 @@ public final class UploadVerticle extends VerticleBase {
         JobEngine.create(vertx, pool, redis).pipelineQueue(), metrics, config);
     Router files = Router.router(vertx);
     new TusRoutes(vertx, config, uploads, new ApiKeyRepository(pool),
-        AccessTokens.create(vertx, TokenConfig.from(config())), storage, completion, metrics,
+        AccessTokens.create(vertx, TokenConfig.from(config())),
+        new UploadRateLimit(new RateLimits(redis), RateLimitConfig.from(config())), storage, completion, metrics,
         ProjectQuotas.from(pool, config())).mount(files);
 
     Router router = Router.router(vertx);

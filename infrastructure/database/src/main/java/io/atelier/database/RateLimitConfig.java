@@ -1,6 +1,5 @@
-package io.atelier.edge;
+package io.atelier.database;
 
-import io.atelier.database.ProjectOverrides;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.UUID;
@@ -10,15 +9,15 @@ import java.util.UUID;
  * {@code requestsPerSecond} refill it, and it holds at most {@code burst}. {@code projects} sets other numbers for
  * some projects, by id. A rate of 0 turns limiting off (for benchmarks of the mesh itself).
  */
-record RateLimitConfig(Rate defaults, Map<UUID, Rate> projects) {
+public record RateLimitConfig(Rate defaults, Map<UUID, Rate> projects) {
 
-  static final double DEFAULT_REQUESTS_PER_SECOND = 50;
-  static final int DEFAULT_BURST = 100;
+  public static final double DEFAULT_REQUESTS_PER_SECOND = 50;
+  public static final int DEFAULT_BURST = 100;
 
   /** One bucket's numbers. */
-  record Rate(double requestsPerSecond, int burst) {
+  public record Rate(double requestsPerSecond, int burst) {
 
-    Rate {
+    public Rate {
       if (!(requestsPerSecond >= 0) || requestsPerSecond > 1_000_000) {
         throw new IllegalArgumentException("requestsPerSecond must be 0 to 1000000, was " + requestsPerSecond);
       }
@@ -27,20 +26,20 @@ record RateLimitConfig(Rate defaults, Map<UUID, Rate> projects) {
       }
     }
 
-    boolean off() {
+    public boolean off() {
       return requestsPerSecond == 0;
     }
   }
 
-  RateLimitConfig {
+  public RateLimitConfig {
     projects = Map.copyOf(projects);
   }
 
-  Rate of(UUID projectId) {
+  public Rate of(UUID projectId) {
     return projects.getOrDefault(projectId, defaults);
   }
 
-  static RateLimitConfig from(JsonObject config) {
+  public static RateLimitConfig from(JsonObject config) {
     JsonObject section = config.getJsonObject("limits", new JsonObject());
     Rate defaults = rate(section, "limits.", new Rate(DEFAULT_REQUESTS_PER_SECOND, DEFAULT_BURST));
     Map<UUID, Rate> projects = ProjectOverrides.read(section, "limits.", (project, at) -> rate(project, at, defaults));

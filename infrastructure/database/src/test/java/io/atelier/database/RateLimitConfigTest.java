@@ -1,4 +1,4 @@
-package io.atelier.edge;
+package io.atelier.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
