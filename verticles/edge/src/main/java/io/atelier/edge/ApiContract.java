@@ -65,9 +65,10 @@ final class ApiContract {
 
   /** Reads the document and builds its validator; fails if the document is not a valid OpenAPI 3.1 document. */
   static Future<ApiContract> load(Vertx vertx) {
-    JsonObject document = readDocument();
-    return OpenAPIContract.from(vertx, validating(document))
-        .map(contract -> new ApiContract(document, contract, RequestValidator.create(vertx, contract)));
+    // Reading and parsing the YAML is file I/O: off the event loop.
+    return vertx.executeBlocking(ApiContract::readDocument).compose(document ->
+        OpenAPIContract.from(vertx, validating(document))
+            .map(contract -> new ApiContract(document, contract, RequestValidator.create(vertx, contract))));
   }
 
   /** The document as written, to publish. */
