@@ -42,12 +42,21 @@ public final class AssetRepository {
 
   /** Up to {@code limit} of the project's assets, newest first, after {@code after} (null: from the newest). */
   public Future<Page> list(UUID projectId, PageCursor after, int limit) {
-    String sql = after == null
-        ? "SELECT * FROM assets WHERE project_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
-        : "SELECT * FROM assets WHERE project_id = $1 AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC"
-            + " LIMIT $2";
-    Tuple args = after == null ? Tuple.of(projectId, limit + 1) : Tuple.of(projectId, limit + 1, after.createdAt(),
-        after.id());
+    return list(projectId, after, limit, null);
+  }
+
+  /**
+   * As {@link #list(UUID, PageCursor, int)}, keeping only the assets whose file name holds {@code nameContains}
+   * (case-insensitive, taken literally; null or empty: every asset).
+   */
+  public Future<Page> list(UUID projectId, PageCursor after, int limit, String nameContains) {
+    String pattern = nameContains == null || nameContains.isEmpty() ? null
+        : "%" + nameContains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    String sql = "SELECT * FROM assets WHERE project_id = $1 AND ($3::text IS NULL OR filename ILIKE $3)"
+        + (after == null ? "" : " AND (created_at, id) < ($4, $5)")
+        + " ORDER BY created_at DESC, id DESC LIMIT $2";
+    Tuple args = after == null ? Tuple.of(projectId, limit + 1, pattern)
+        : Tuple.of(projectId, limit + 1, pattern, after.createdAt(), after.id());
     return pool.preparedQuery(sql).execute(args).map(rows -> {
       List<Asset> assets = new java.util.ArrayList<>(rows.size());
       rows.forEach(row -> assets.add(fromRow(row)));

@@ -6,10 +6,13 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -57,6 +60,54 @@ public final class PipelineRepository {
                 jobRows.forEach(row -> jobs.add(Job.fromRow(row)));
                 return Optional.of(Pipeline.fromRow(pipeline, jobs));
               });
+        });
+  }
+
+  /** The asset's latest {@code limit} pipelines with their steps' jobs, newest first. */
+  public Future<List<Pipeline>> ofAsset(UUID projectId, UUID assetId, int limit) {
+    return pool.preparedQuery("""
+            SELECT * FROM pipelines WHERE project_id = $1 AND asset_id = $2
+            ORDER BY created_at DESC, id DESC LIMIT $3""")
+        .execute(Tuple.of(projectId, assetId, limit))
+        .compose(rows -> withJobs(projectId, rows));
+  }
+
+  /** The latest pipeline of each of the assets that has one, with its steps' jobs, keyed by asset. */
+  public Future<Map<UUID, Pipeline>> latestOf(UUID projectId, List<UUID> assetIds) {
+    if (assetIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery("""
+            SELECT DISTINCT ON (asset_id) * FROM pipelines WHERE project_id = $1 AND asset_id = ANY($2::uuid[])
+            ORDER BY asset_id, created_at DESC, id DESC""")
+        .execute(Tuple.of(projectId, assetIds.toArray(UUID[]::new)))
+        .compose(rows -> withJobs(projectId, rows))
+        .map(found -> {
+          Map<UUID, Pipeline> byAsset = new HashMap<>();
+          found.forEach(pipeline -> byAsset.put(pipeline.assetId(), pipeline));
+          return byAsset;
+        });
+  }
+
+  /** The pipelines of {@code rows}, in their order, each with its steps' jobs (read in one query). */
+  private Future<List<Pipeline>> withJobs(UUID projectId, RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Row> pipelineRows = new ArrayList<>();
+    rows.forEach(pipelineRows::add);
+    UUID[] ids = pipelineRows.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new);
+    return pool.preparedQuery("""
+            SELECT * FROM jobs WHERE project_id = $1 AND pipeline_id = ANY($2::uuid[])
+            ORDER BY pipeline_id, pipeline_step""")
+        .execute(Tuple.of(projectId, ids))
+        .map(jobRows -> {
+          Map<UUID, List<Job>> jobs = new HashMap<>();
+          jobRows.forEach(row -> jobs.computeIfAbsent(row.getUUID("pipeline_id"), id -> new ArrayList<>())
+              .add(Job.fromRow(row)));
+          return pipelineRows.stream()
+              .map(row -> Pipeline.fromRow(row, jobs.getOrDefault(row.getUUID("id"), List.of())))
+              .toList();
         });
   }
 

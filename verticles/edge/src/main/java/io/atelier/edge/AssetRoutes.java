@@ -3,6 +3,7 @@ package io.atelier.edge;
 import io.atelier.database.Asset;
 import io.atelier.database.AssetRepository;
 import io.atelier.database.UploadRepository;
+import io.atelier.jobs.PipelineRepository;
 import io.atelier.tokens.AccessTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,16 +21,17 @@ import java.util.UUID;
  */
 final class AssetRoutes {
 
-
   private final Vertx vertx;
   private final AssetRepository assets;
   private final UploadRepository uploads;
   private final AccessTokens tokens;
   private final StoredFiles files;
   private final AssetIntake intake;
+  private final PipelineRepository pipelines;
 
   AssetRoutes(Vertx vertx, AssetRepository assets, UploadRepository uploads, AccessTokens tokens, AssetIntake intake,
-              StoredFiles files) {
+              StoredFiles files, PipelineRepository pipelines) {
+    this.pipelines = pipelines;
     this.tokens = tokens;
     this.files = files;
     this.vertx = vertx;
@@ -74,12 +76,20 @@ final class AssetRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** {@code GET /v1/assets?limit=&cursor=}: the project's assets, newest first, a page at a time. */
+  /**
+   * {@code GET /v1/assets?limit=&cursor=&q=}: the project's assets, newest first, a page at a time, those whose file
+   * name holds {@code q} when it is given; each with its latest pipeline ({@code latestPipeline}, null when none).
+   */
   private void list(RoutingContext ctx) {
     UUID projectId = ApiKeyAuthHandler.projectId(ctx);
     Pages.Request page = Pages.request(ctx);
-    assets.list(projectId, page.after(), page.limit()).onSuccess(found -> ctx.json(Pages.body(
-        found.assets().stream().map(Asset::toApiJson).toList(), found.next()))).onFailure(ctx::fail);
+    String search = ctx.request().getParam("q");
+    assets.list(projectId, page.after(), page.limit(), search)
+        .compose(found -> pipelines.latestOf(projectId, found.assets().stream().map(Asset::id).toList())
+            .map(latest -> Pages.body(found.assets().stream().map(asset -> asset.toApiJson()
+                .put("latestPipeline", latest.containsKey(asset.id()) ? latest.get(asset.id()).toApiJson() : null))
+                .toList(), found.next())))
+        .onSuccess(ctx::json).onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {

@@ -79,10 +79,11 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return ApiContract.load(vertx).compose(this::start);
+    return ApiContract.load(vertx).compose(contract -> vertx.executeBlocking(WebApp::fromClassPath)
+        .compose(app -> start(contract, app)));
   }
 
-  private Future<?> start(ApiContract contract) {
+  private Future<?> start(ApiContract contract, WebApp app) {
     EdgeConfig edge = EdgeConfig.from(config());
     drain = DrainConfig.from(config());
     OutboundTargets webhookTargets = WebhooksConfig.from(config()).targets();
@@ -105,6 +106,9 @@ public final class EdgeVerticle extends VerticleBase {
     collabRoute = new CollabRoute(vertx, node, MAX_WEBSOCKET_MESSAGE_BYTES);
     collabRoute.mount(router);
     new UploadRoute(vertx, node).mount(router);
+    if (app != null) {
+      app.mount(router, storage.presignGet(WebApp.RESOURCES, java.time.Duration.ofMinutes(1)));
+    }
     if (!edge.webDirectory().isEmpty()) {
       router.route("/app/*").handler(StaticHandler.create(FileSystemAccess.ROOT, edge.webDirectory())
           .setCachingEnabled(false));
@@ -121,7 +125,8 @@ public final class EdgeVerticle extends VerticleBase {
     StoredFiles files = new StoredFiles(vertx, storage);
     ProjectQuotas quotas = ProjectQuotas.from(pool, config());
     AssetIntake intake = new AssetIntake(vertx, assets, storage, quotas);
-    new AssetRoutes(vertx, assets, new UploadRepository(pool), tokens, intake, files).mount(router, edge);
+    new AssetRoutes(vertx, assets, new UploadRepository(pool), tokens, intake, files, engine.pipelines())
+        .mount(router, edge);
     completions = new JobCompletions(vertx, engine.jobs());
     new OpenAiAudioRoutes(vertx, engine.queue(), new TranscriptRepository(pool), intake, quotas, completions,
         TranscriptionEngines.configured(config()), edge.transcriptionWait()).mount(router, edge);

@@ -43,6 +43,7 @@ final class PipelineRoutes {
   void mount(Router router) {
     router.post("/v1/pipelines")
         .handler(this::create);
+    router.get("/v1/pipelines").handler(this::listOfAsset);
     router.get("/v1/pipelines/:pipelineId").handler(this::get);
     router.post("/v1/pipelines/:pipelineId/cancel").handler(ctx -> act(ctx, queue::cancel));
     router.post("/v1/pipelines/:pipelineId/resume").handler(ctx -> act(ctx, queue::resume));
@@ -93,6 +94,24 @@ final class PipelineRoutes {
     }
     return new PipelineSubmission(projectId, asset, parsed, JobRoutes.webhookUrl(webhooks, body.getValue("webhook")),
         idempotencyKey);
+  }
+
+  /** {@code GET /v1/pipelines?assetId=&limit=}: an asset's latest pipelines with their steps, newest first. */
+  private void listOfAsset(RoutingContext ctx) {
+    UUID projectId = ApiKeyAuthHandler.projectId(ctx);
+    String raw = ctx.request().getParam("assetId");
+    UUID assetId = raw == null ? null : Ids.parse(raw).orElse(null);
+    if (assetId == null) {
+      throw Problem.invalidField("assetId", "assetId must name an asset of this project (a UUID)");
+    }
+    int limit = Pages.request(ctx).limit();
+    assets.find(projectId, assetId)
+        .compose(asset -> asset.isEmpty()
+            ? Future.failedFuture(Problem.notFound("no asset " + raw + " in this project"))
+            : pipelines.ofAsset(projectId, assetId, limit))
+        .onSuccess(found -> ctx.json(new JsonObject().put("items",
+            new JsonArray(found.stream().map(Pipeline::toApiJson).toList()))))
+        .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
