@@ -128,8 +128,16 @@ export function transcriptEditor ({ jobId, player, user: name }) {
   player.addEventListener('timeupdate', follow)
 
   let retime = null
+  // Changes arrive inside CodeMirror's own updates (yCollab applies them there), where the view may not be
+  // dispatched to: the highlight is moved once that update has finished.
+  let remapping = null
   ytext.observe(() => {
-    remap()
+    if (remapping === null) {
+      remapping = setTimeout(() => {
+        remapping = null
+        remap()
+      }, 0)
+    }
     clearTimeout(retime)
     retime = setTimeout(refreshWords, 800)
   })
@@ -202,6 +210,7 @@ export function transcriptEditor ({ jobId, player, user: name }) {
       stopped = true
       clearInterval(refresher)
       clearTimeout(retime)
+      clearTimeout(remapping)
       if (playing !== null) cancelAnimationFrame(playing)
       player.removeEventListener('play', onPlay)
       player.removeEventListener('seeked', follow)

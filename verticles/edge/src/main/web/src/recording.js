@@ -307,6 +307,8 @@ export function recordingPage (main, assetId) {
     title.textContent = asset.filename || asset.id
     document.title = `${title.textContent} · Atelier`
     details.textContent = `${clock(asset.media?.durationSeconds)} · ${bytes(asset.sizeBytes)} · ${asset.contentType}`
+    // A recording without pictures gets the player's controls only, not an empty black frame.
+    if (!(asset.media?.streams || []).some((stream) => stream.type === 'video')) player.classList.add('audio-only')
     player.src = (await api(`/v1/assets/${assetId}/link?ttlSeconds=21600`)).url
     await load()
   }

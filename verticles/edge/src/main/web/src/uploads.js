@@ -17,6 +17,7 @@ const STEPS = [
   { type: 'audiogram', label: 'Audiogram' },
   { type: 'export-kit', label: 'Export kit' }
 ]
+const CHUNK_BYTES = 8 * 1024 * 1024
 const NEEDS_TRANSCRIPT = new Set(['enrichment', 'subtitled-video', 'audiogram', 'export-kit'])
 
 export function uploadPanel ({ onUploaded }) {
@@ -67,6 +68,9 @@ export function uploadPanel ({ onUploaded }) {
       onBeforeRequest: (request) => request.setHeader('Authorization', `Bearer ${credential()}`),
       metadata: { filename: file.name, filetype: file.type || 'application/octet-stream', pipeline: steps },
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
+      // Bounded requests: a proxy's body limit never refuses a big file, and a connection that dies between two
+      // chunks is noticed at the next one, which retries from the offset the server holds.
+      chunkSize: CHUNK_BYTES,
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       onProgress: (sent, total) => {
