@@ -15,6 +15,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { middleWord, playbackProblem, playbackSample } from './playback.mjs'
 
 const { values: args } = parseArgs({
   options: {
@@ -253,39 +254,16 @@ try {
   await ada.page.click('#play-pause')
   await ada.page.waitForFunction(() => !document.getElementById('player').paused && document.getElementById('player').currentTime > 0.3)
   for (let i = 0; i < 12; i++) {
-    report.samples.push(await ada.page.evaluate(() => {
-      const player = document.getElementById('player')
-      const words = window.atelierEditor.words()
-      const at = (t) => {
-        let found = -1
-        words.forEach((w, i) => { if (w.start <= t) found = i })
-        return found
-      }
-      const t = player.currentTime
-      return { time: t, highlighted: document.querySelector('.cm-current-word')?.textContent ?? null,
-        expected: words[at(t)]?.word ?? null, justBefore: words[at(Math.max(0, t - 0.15))]?.word ?? null }
-    }))
+    report.samples.push(await ada.page.evaluate(playbackSample))
     await ada.page.waitForTimeout(250)
   }
   await ada.page.click('#play-pause')
-  const matching = report.samples.filter((s) => s.highlighted !== null && (s.highlighted === s.expected || s.highlighted === s.justBefore))
-  const distinct = new Set(matching.map((s) => s.highlighted))
-  check(report.samples.at(-1).time > report.samples[0].time + 1, `the player should advance: ${JSON.stringify(report.samples)}`)
-  check(matching.length >= report.samples.length - 1 && distinct.size >= 3,
-    `the highlighted word should follow the player's time: ${JSON.stringify(report.samples)}`)
+  const problem = playbackProblem(report.samples)
+  check(problem === null, problem)
   await shoot(ada.page, '08-playing')
 
   step('click a word: the player seeks to it')
-  const target = await ada.page.evaluate(() => {
-    const { view } = window.atelierEditor
-    const words = window.atelierEditor.words()
-    const text = view.state.doc.toString()
-    const tokens = [...text.matchAll(/\S+/g)]
-    const index = Math.floor(Math.min(tokens.length, words.length) / 2)
-    const from = tokens[index].index
-    const box = view.coordsAtPos(from + 1)
-    return { index, word: tokens[index][0], start: words[index].start, x: box.left + 1, y: (box.top + box.bottom) / 2 }
-  })
+  const target = await ada.page.evaluate(middleWord)
   await ada.page.mouse.click(target.x, target.y)
   await ada.page.waitForFunction((start) => Math.abs(document.getElementById('player').currentTime - start) < 0.05, target.start)
   report.seek = { ...target, playerTime: await ada.page.evaluate(() => document.getElementById('player').currentTime) }
@@ -379,7 +357,8 @@ try {
 
   step('a dropped connection mid-upload: the upload retries on its own')
   await uploader.page.reload()
-  for (const type of ['transcription', 'enrichment', 'peaks']) await uploader.page.uncheck(`#step-${type}`)
+  for (const type of ['enrichment', 'peaks']) await uploader.page.uncheck(`#step-${type}`)
+  await uploader.page.check('#step-transcription')
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1,
     uploadThroughput: 2 * 1024 * 1024 })
   const droppedFrom = uploader.requests.length
@@ -400,6 +379,34 @@ try {
   const again = await ofBig()
   check(again.length === earlier + 2 && again.every((a) => a.sizeBytes === size),
     `both uploads should be whole recordings: ${JSON.stringify(again.map((a) => a.sizeBytes))} vs ${size}`)
+
+  step('cancel and resume a pipeline, cancel and retry a job, from the timeline')
+  // The long recording takes a while to transcribe: long enough to act on its pipeline while it runs.
+  const page = uploader.page
+  await page.goto(`${base}/app/#/recordings/${again[0].id}`)
+  const pipeline = 'li.pipeline'
+  await page.waitForSelector(`${pipeline}:is([data-state=queued], [data-state=running])`, { timeout: 30_000 })
+  await shoot(page, '16-pipeline-running')
+  await page.click(`${pipeline} button:text-is("Cancel")`)
+  await page.waitForSelector(`${pipeline}[data-state=cancelled]`, { timeout: 30_000 })
+  await shoot(page, '17-pipeline-cancelled')
+  await page.click(`${pipeline} button:text-is("Resume")`)
+  await page.waitForSelector(`${pipeline}:is([data-state=queued], [data-state=running])`, { timeout: 30_000 })
+  await page.click(`${pipeline} button:text-is("Cancel")`)
+  await page.waitForSelector(`${pipeline}[data-state=cancelled]`, { timeout: 30_000 })
+  await page.click('#run-transcription')
+  const job = 'li.job[data-type=transcription]'
+  await page.waitForSelector(`${job}:is([data-state=queued], [data-state=running])`, { timeout: 30_000 })
+  await page.click(`${job} button:text-is("Cancel")`)
+  await page.waitForSelector(`${job}[data-state=cancelled]`, { timeout: 30_000 })
+  await page.click(`${job} button:text-is("Retry")`)
+  await page.waitForSelector(`${job}:is([data-state=queued], [data-state=running])`, { timeout: 30_000 })
+  await shoot(page, '18-job-retried')
+  await page.click(`${job} button:text-is("Cancel")`)
+  await page.waitForSelector(`${job}[data-state=cancelled]`, { timeout: 30_000 })
+  const jobs = await api(`/v1/jobs?assetId=${again[0].id}&type=transcription&limit=10`)
+  report.controls = jobs.items.map((j) => ({ pipeline: Boolean(j.pipeline), state: j.state, attempts: j.attempts }))
+  check(jobs.items.every((j) => j.state === 'cancelled'), `every transcription of it should be cancelled: ${JSON.stringify(report.controls)}`)
 
   await finish()
 } catch (error) {

@@ -6,6 +6,11 @@ import { h, clock, bytes, notify } from './dom.js'
 import { transcriptEditor } from './editor.js'
 import { drawPeaks } from './peaks.js'
 
+// What the page can run on its own: a transcription or enrichment again (after edits, say), and every render kind.
+const RUN_KINDS = [
+  { type: 'transcription', label: 'Transcribe' },
+  { type: 'enrichment', label: 'Enrich' }
+]
 const RENDER_KINDS = [
   { type: 'thumbnail', label: 'Thumbnail' },
   { type: 'peaks', label: 'Waveform peaks' },
@@ -246,9 +251,9 @@ export function recordingPage (main, assetId) {
     if (items.length === 0) outputs.append(h('li', { class: 'muted' }, 'No renders yet.'))
   }
 
-  const renderButtons = h('div', { class: 'row' }, ...RENDER_KINDS.map((kind) => h('button', {
+  const runButton = (kind, prefix) => h('button', {
     type: 'button',
-    id: `render-${kind.type}`,
+    id: `${prefix}-${kind.type}`,
     onclick: async (event) => {
       event.target.disabled = true
       try {
@@ -261,7 +266,9 @@ export function recordingPage (main, assetId) {
         event.target.disabled = false
       }
     }
-  }, kind.label)))
+  }, kind.label)
+  const renderButtons = h('div', { class: 'row' }, ...RENDER_KINDS.map((kind) => runButton(kind, 'render')))
+  const runButtons = h('div', { class: 'row' }, ...RUN_KINDS.map((kind) => runButton(kind, 'run')))
 
   let asset = null
   let loading = false
@@ -332,7 +339,7 @@ export function recordingPage (main, assetId) {
           editorSlot, exports)),
       h('div', { class: 'side-column' },
         h('section', { class: 'card', 'aria-labelledby': 'insights-title' }, h('h2', { id: 'insights-title' }, 'Insights'), insights),
-        h('section', { class: 'card', 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title' }, 'Timeline'), timeline),
+        h('section', { class: 'card', 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title' }, 'Timeline'), runButtons, timeline),
         h('section', { class: 'card', 'aria-labelledby': 'renders-title' }, h('h2', { id: 'renders-title' }, 'Renders'),
           renderButtons, outputs))))
 

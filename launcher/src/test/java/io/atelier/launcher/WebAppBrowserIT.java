@@ -18,26 +18,31 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code src/test/js/browser/web-app.mjs}): sign in, upload a spoken recording with a pipeline, watch the timeline
  * finish, two people edit the transcript at once and see each other's caret, the highlighted word follows playback,
  * clicking a word seeks, the shortcuts move the player, the exported SRT holds both edits, a render's output is
- * downloadable, the page fits a phone, an upload survives a reload and a dropped connection, and axe-core finds no
- * serious violation. Each step's screenshot is kept in {@code target/browser-screenshots/web-*.png}.
+ * downloadable, the page fits a phone, an upload survives a reload and a dropped connection, a pipeline is cancelled
+ * and resumed and a job cancelled and retried from the timeline, and axe-core finds no serious violation. Then
+ * Debian's Firefox ESR, driven over WebDriver BiDi by puppeteer-core ({@code web-app-firefox.mjs}), edits the same
+ * transcript, follows playback and seeks by a click. Each step's screenshot is kept in {@code target/browser-screenshots/web-*.png}.
  */
 class WebAppBrowserIT {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
   private static final Path SCREENSHOTS = Path.of("target", "browser-screenshots").toAbsolutePath();
 
   @Test
   void peopleUploadWatchEditTogetherInSyncWithPlaybackAndExport(@TempDir Path dir) throws Exception {
     assertThat(Files.isExecutable(CHROMIUM)).as("Chromium at " + CHROMIUM + " (Debian package chromium; ./atelier test "
         + "installs it)").isTrue();
-    // A minute of real speech under a name people give their files, and a long tone big enough to stop mid-way.
+    // A minute of real speech under a name people give their files, and ten minutes of it: big enough to stop its
+    // upload mid-way, long enough to transcribe that its pipeline can be cancelled while it runs.
     Path recording = Files.move(SpeechSamples.longRecording(dir), dir.resolve("interview-of-the-week.wav"));
-    Path big = dir.resolve("studio-session.wav");
-    Process tone = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-        "-i", "sine=frequency=440:sample_rate=48000", "-ac", "2", "-t", "90", big.toString())
-        .redirectErrorStream(true).start();
-    String toneLog = new String(tone.getInputStream().readAllBytes());
-    assertThat(tone.waitFor(60, TimeUnit.SECONDS) && tone.exitValue() == 0).as(toneLog).isTrue();
+    Path big = SpeechSamples.convert(recording, dir.resolve("studio-session.wav"), "-ac", "1", "-ar", "16000");
+    Path looped = dir.resolve("looped.wav");
+    Process loop = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+        "-stream_loop", "7", "-i", big.toString(), "-c", "copy", looped.toString()).redirectErrorStream(true).start();
+    String loopLog = new String(loop.getInputStream().readAllBytes());
+    assertThat(loop.waitFor(60, TimeUnit.SECONDS) && loop.exitValue() == 0).as(loopLog).isTrue();
+    Files.move(looped, big, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThat(Files.size(big)).isGreaterThan(16L << 20);
     Path screenshots = Files.createDirectories(SCREENSHOTS);
     try (var old = Files.newDirectoryStream(screenshots, "web-*.png")) {
@@ -55,9 +60,7 @@ class WebAppBrowserIT {
           "--big-file", big.toString(), "--screenshots", screenshots.toString(), "--timeout-ms", "300000");
       String last = run.output().stream().filter(line -> line.startsWith("{")).reduce((a, b) -> b).orElse("{}");
       System.out.println("web app end to end: " + last);
-      try (var files = Files.list(screenshots)) {
-        files.sorted().forEach(file -> System.out.println("screenshot: " + file));
-      }
+      printScreenshots(screenshots);
       assertThat(run.exit()).as(run.text() + "\n--- dev ---\n" + dev.transcript()).isZero();
 
       JsonObject seen = new JsonObject(last);
@@ -70,10 +73,27 @@ class WebAppBrowserIT {
       for (String page : List.of("sign-in", "recordings", "recording")) {
         assertThat(seen.getJsonObject("accessibility").getJsonArray(page)).as("axe on " + page).isNotNull();
       }
-      assertThat(seen.getJsonArray("screenshots").getList()).hasSize(15);
+      assertThat(seen.getJsonArray("screenshots").getList()).hasSize(18);
       for (Object name : seen.getJsonArray("screenshots")) {
         assertThat(screenshots.resolve((String) name)).isNotEmptyFile();
       }
+
+      // The same recording in Firefox: the edit typed there stored, the highlight following playback, a click seeking.
+      assertThat(Files.isExecutable(FIREFOX)).as("Firefox ESR at " + FIREFOX + " (Debian package firefox-esr)").isTrue();
+      NodeScripts.Result firefox = NodeScripts.node(NodeScripts.BROWSER, Duration.ofMinutes(3), "web-app-firefox.mjs",
+          "--base-url", "http://127.0.0.1:" + port, "--api-key", key, "--asset", seen.getString("assetId"),
+          "--screenshots", screenshots.toString(), "--firefox", FIREFOX.toString(), "--timeout-ms", "150000");
+      String inFirefox = firefox.output().stream().filter(line -> line.startsWith("{")).reduce((a, b) -> b).orElse("{}");
+      System.out.println("web app in Firefox: " + inFirefox);
+      assertThat(firefox.exit()).as(firefox.text()).isZero();
+      assertThat(new JsonObject(inFirefox).getJsonArray("screenshots").getList()).hasSize(3);
+      printScreenshots(screenshots);
+    }
+  }
+
+  private static void printScreenshots(Path folder) throws java.io.IOException {
+    try (var files = Files.list(folder)) {
+      files.sorted().forEach(file -> System.out.println("screenshot: " + file));
     }
   }
 }
