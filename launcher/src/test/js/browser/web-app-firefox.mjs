@@ -9,6 +9,7 @@ import puppeteer from 'puppeteer-core'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { browserRun, check } from './browser-run.mjs'
 import { middleWord, playbackProblem, playbackSample } from './playback.mjs'
 
 const { values: args } = parseArgs({
@@ -28,34 +29,9 @@ for (const required of ['base-url', 'api-key', 'asset', 'screenshots']) {
   }
 }
 const base = args['base-url'].replace(/\/$/, '')
-const started = Date.now()
-const report = { ok: false, browser: null, steps: [], screenshots: [], console: [], samples: [], errors: [] }
-let browser = null
-let finished = false
-
-async function finish (failure) {
-  if (finished) return
-  finished = true
-  if (failure) report.failure = failure
-  const mistakes = report.console.filter((entry) => entry.type === 'error')
-  if (!failure && mistakes.length > 0) {
-    report.failure = `the page logged ${mistakes.length} error(s): ` + mistakes.map((m) => m.text).join(' | ')
-  }
-  report.ok = !report.failure
-  report.totalMs = Date.now() - started
-  if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5000))])
-  console.log(JSON.stringify(report))
-  process.exit(report.ok ? 0 : 1)
-}
-setTimeout(() => finish(`timed out after ${args['timeout-ms']} ms in step ${report.steps.at(-1)}`),
-  Number(args['timeout-ms'])).unref()
-const step = (name) => {
-  report.steps.push(name)
-  console.error(`[firefox] ${name}`)
-}
-const check = (condition, message) => {
-  if (!condition) throw new Error(message)
-}
+const run = browserRun({ timeoutMs: Number(args['timeout-ms']), label: 'firefox' })
+const { report, step } = run
+Object.assign(report, { browser: null, samples: [] })
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function shoot (page, name) {
@@ -66,16 +42,16 @@ async function shoot (page, name) {
 
 try {
   await mkdir(args.screenshots, { recursive: true })
-  browser = await puppeteer.launch({ browser: 'firefox', executablePath: args.firefox, headless: true, timeout: 60_000,
+  run.browser = await puppeteer.launch({ browser: 'firefox', executablePath: args.firefox, headless: true, timeout: 60_000,
     extraPrefsFirefox: { 'media.autoplay.default': 0 } })
-  report.browser = await browser.version()
-  const page = await browser.newPage()
+  report.browser = await run.browser.version()
+  const page = await run.browser.newPage()
   await page.setViewport({ width: 1280, height: 900 })
   page.setDefaultTimeout(60_000)
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warn') report.console.push({ type: message.type(), text: message.text() })
+    if (message.type() === 'error' || message.type() === 'warn') report.console.push({ type: message.type() === 'warn' ? 'warning' : message.type(), text: message.text() })
   })
-  page.on('pageerror', (error) => report.console.push({ type: 'error', text: String(error) }))
+  page.on('pageerror', (error) => report.console.push({ type: 'pageerror', text: String(error) }))
 
   step('sign in')
   await page.goto(base + '/')
@@ -133,8 +109,7 @@ try {
   report.seek = target
   check(await page.$eval('.cm-current-word', (e) => e.textContent) === target.word, 'the clicked word should be highlighted')
   await shoot(page, '3-seeked')
-  await finish()
+  await run.finish()
 } catch (error) {
-  report.errors.push(String(error?.stack || error))
-  await finish(String(error?.message || error))
+  await run.fail(error)
 }

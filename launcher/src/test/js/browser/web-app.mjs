@@ -15,6 +15,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { browserRun, check } from './browser-run.mjs'
 import { middleWord, playbackProblem, playbackSample } from './playback.mjs'
 
 const { values: args } = parseArgs({
@@ -36,45 +37,16 @@ for (const required of ['base-url', 'api-key', 'recording', 'big-file', 'screens
 }
 
 const base = args['base-url'].replace(/\/$/, '')
-const started = Date.now()
-const deadline = started + Number(args['timeout-ms'])
-const left = () => Math.max(1, deadline - Date.now())
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--autoplay-policy=no-user-gesture-required']
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
-const report = { ok: false, steps: [], screenshots: [], console: [], accessibility: {}, samples: [], errors: [] }
-let browser = null
-let finished = false
-
-async function finish (failure) {
-  if (finished) return
-  finished = true
-  if (failure) report.failure = failure
-  // Chromium logs the failures the run itself causes (a wrong key at sign-in, the connection it takes away) as failed
-  // loads: those are expected.
-  const mistakes = report.console.filter((entry) => (entry.type === 'error' || entry.type === 'pageerror') &&
-    !entry.text.includes('the server responded with a status of 401') && !entry.text.includes('ERR_INTERNET_DISCONNECTED'))
-  if (!failure && mistakes.length > 0) {
-    report.failure = `the pages logged ${mistakes.length} error(s): ` + mistakes.map((m) => m.text).join(' | ')
-  }
-  report.ok = !report.failure
-  report.totalMs = Date.now() - started
-  if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5000))])
-  console.log(JSON.stringify(report))
-  process.exit(report.ok ? 0 : 1)
-}
-setTimeout(() => finish(`timed out after ${args['timeout-ms']} ms in step ${report.steps.at(-1)?.name}`), left()).unref()
-
-function step (name) {
-  report.steps.push({ name, atMs: Date.now() - started })
-  console.error(`[web-app] ${name}`)
-}
-
-/** A failed check: stops the run with what was expected and what was seen. */
-function check (condition, message) {
-  if (!condition) throw new Error(message)
-}
+// Chromium logs the failures the run itself causes (a wrong key at sign-in, the connection it takes away) as failed
+// loads: those are expected.
+const run = browserRun({ timeoutMs: Number(args['timeout-ms']), label: 'web-app',
+  expectedConsole: ['the server responded with a status of 401', 'ERR_INTERNET_DISCONNECTED'] })
+const { report, step, left } = run
+Object.assign(report, { accessibility: {}, samples: [] })
 
 async function api (pathname, init = {}) {
   const response = await fetch(base + pathname, {
@@ -104,7 +76,7 @@ async function accessibility (page, name) {
 }
 
 async function person (name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
+  const context = await run.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
   const page = await context.newPage()
   page.setDefaultTimeout(60_000)
   page.on('console', (message) => {
@@ -148,7 +120,7 @@ const editorText = (who) => who.page.evaluate(() => window.atelierEditor.view.st
 
 try {
   await mkdir(args.screenshots, { recursive: true })
-  browser = await chromium.launch({ executablePath: args.chromium, args: CHROMIUM_ARGS, timeout: 60_000 })
+  run.browser = await chromium.launch({ executablePath: args.chromium, args: CHROMIUM_ARGS, timeout: 60_000 })
   const ada = await person('Ada')
   const grace = await person('Grace')
 
@@ -408,8 +380,7 @@ try {
   report.controls = jobs.items.map((j) => ({ pipeline: Boolean(j.pipeline), state: j.state, attempts: j.attempts }))
   check(jobs.items.every((j) => j.state === 'cancelled'), `every transcription of it should be cancelled: ${JSON.stringify(report.controls)}`)
 
-  await finish()
+  await run.finish()
 } catch (error) {
-  report.errors.push(String(error?.stack || error))
-  await finish(String(error?.message || error))
+  await run.fail(error)
 }
