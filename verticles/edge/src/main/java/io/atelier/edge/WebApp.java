@@ -90,6 +90,8 @@ final class WebApp implements Handler<RoutingContext> {
   void mount(Router router, String objectStoreLink) {
     contentSecurityPolicy = policy(objectStoreLink);
     router.get("/").handler(ctx -> ctx.redirect("/app/"));
+    // The app's files are named relative to /app/: without its slash, the page would ask for them at the root.
+    router.routeWithRegex("/app").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.redirect("/app/"));
     router.route("/app/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this);
   }
 
@@ -101,20 +103,22 @@ final class WebApp implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
+    String accepted = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
+    boolean gzip = file.gzipped() != null && accepted != null && accepted.contains("gzip");
+    // Each coding of a file is a representation of its own, with a tag of its own (RFC 9110, 8.8.3).
+    String etag = gzip ? file.etag().replaceFirst("\"$", "-gzip\"") : file.etag();
     var response = ctx.response();
     response.putHeader(HttpHeaders.CONTENT_TYPE, file.contentType())
         .putHeader("Content-Security-Policy", contentSecurityPolicy)
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader(HttpHeaders.ETAG, file.etag())
+        .putHeader(HttpHeaders.ETAG, etag)
         .putHeader(HttpHeaders.CACHE_CONTROL, file.hashed() ? IMMUTABLE : "no-cache")
         .putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
-    if (file.etag().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+    if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
       response.setStatusCode(304).end();
       return;
     }
-    String accepted = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
-    boolean gzip = file.gzipped() != null && accepted != null && accepted.contains("gzip");
     Buffer body = gzip ? file.gzipped() : file.bytes();
     if (gzip) {
       response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
@@ -124,6 +128,20 @@ final class WebApp implements Handler<RoutingContext> {
     } else {
       response.end(body);
     }
+  }
+
+  /** If-None-Match holds {@code etag}: {@code *}, or a list of tags compared weakly (RFC 9110, 13.1.2). */
+  static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String candidate = tag.trim();
+      if (candidate.equals("*") || (candidate.startsWith("W/") ? candidate.substring(2) : candidate).equals(etag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static byte[] read(ClassLoader loader, String resource) {
