@@ -136,6 +136,28 @@ try {
   await shoot(ada.page, '02-recordings')
   await accessibility(ada.page, 'recordings')
 
+  step('keyboard: every control is reached by Tab and shows its focus')
+  report.focus = []
+  await ada.page.evaluate(() => document.activeElement?.blur())
+  for (let i = 0; i < 16; i++) {
+    await ada.page.keyboard.press('Tab')
+    report.focus.push(await ada.page.evaluate(() => {
+      const element = document.activeElement
+      if (element === document.body) return null // focus went past the page, to the browser's own controls
+      // A visually hidden file input shows its focus on the label that stands for it.
+      const shown = element.id === 'file-picker' ? document.querySelector('label[for=file-picker]') : element
+      const style = getComputedStyle(shown)
+      return { what: element.id || element.textContent.trim().slice(0, 30) || element.tagName,
+        visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 }
+    }))
+  }
+  report.focus = report.focus.filter(Boolean)
+  const reached = report.focus.map((f) => f.what)
+  for (const control of ['Skip to content', 'sign-out', 'step-transcription', 'file-picker', 'search']) {
+    check(reached.includes(control), `Tab should reach ${control}: ${reached}`)
+  }
+  check(report.focus.every((f) => f.visible), `every focused control should show its focus: ${JSON.stringify(report.focus)}`)
+
   step('upload a recording with a pipeline')
   const filename = path.basename(args.recording)
   for (const type of ['transcription', 'enrichment', 'peaks']) check(await ada.page.isChecked(`#step-${type}`), `${type} is a default step`)
