@@ -80,7 +80,7 @@ public final class PipelineRepository {
     return pool.preparedQuery("""
             SELECT DISTINCT ON (asset_id) * FROM pipelines WHERE project_id = $1 AND asset_id = ANY($2::uuid[])
             ORDER BY asset_id, created_at DESC, id DESC""")
-        .execute(Tuple.of(projectId, assetIds.toArray(UUID[]::new)))
+        .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(assetIds.toArray(UUID[]::new)))
         .compose(rows -> withJobs(projectId, rows))
         .map(found -> {
           Map<UUID, Pipeline> byAsset = new HashMap<>();
@@ -100,7 +100,8 @@ public final class PipelineRepository {
     return pool.preparedQuery("""
             SELECT * FROM jobs WHERE project_id = $1 AND pipeline_id = ANY($2::uuid[])
             ORDER BY pipeline_id, pipeline_step""")
-        .execute(Tuple.of(projectId, ids))
+        // Not Tuple.of(projectId, ids): an array passed as its varargs is spread, one parameter per id.
+        .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(ids))
         .map(jobRows -> {
           Map<UUID, List<Job>> jobs = new HashMap<>();
           jobRows.forEach(row -> jobs.computeIfAbsent(row.getUUID("pipeline_id"), id -> new ArrayList<>())
