@@ -118,6 +118,90 @@ class AccessTokensTest {
     assertThat(refused).isInstanceOf(InvalidTokenException.class).hasMessageContaining("may not upload");
   }
 
+  /** Why {@code verified} was refused; fails the test if it was accepted. */
+  private static String refusalOf(Future<?> verified) throws Exception {
+    Throwable refused = verified.map(accepted -> (Throwable) null).otherwise(e -> e)
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(refused).as("the token was accepted").isInstanceOf(InvalidTokenException.class);
+    return refused.getMessage();
+  }
+
+  @Test
+  void aSessionTokenCarriesItsProjectHolderAndExpiry() throws Exception {
+    AccessTokens tokens = tokens(NEW_KEY);
+    Instant expiry = Instant.now().plusSeconds(900).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    TokenHolder reader = new TokenHolder(UUID.randomUUID(), "read");
+    assertThat(await(tokens.verifySessionToken(tokens.issueSessionToken(PROJECT, reader, expiry))))
+        .isEqualTo(new SessionGrant(PROJECT, reader, expiry));
+    assertThat(await(tokens.verifySessionToken(tokens.issueSessionToken(PROJECT, MEMBER, expiry))).holder())
+        .isEqualTo(MEMBER);
+    assertThatThrownBy(() -> tokens.issueSessionToken(PROJECT, MEMBER, Instant.now().minusSeconds(1)))
+        .hasMessageContaining("must expire in the future");
+  }
+
+  @Test
+  void aSessionTokenOpensNoOtherAudienceAndNoOtherTokenOpensASession() throws Exception {
+    AccessTokens tokens = tokens(NEW_KEY);
+    Instant expiry = Instant.now().plusSeconds(600);
+    String session = tokens.issueSessionToken(PROJECT, MEMBER, expiry);
+    assertThat(refusalOf(tokens.verifyUploadToken(session))).startsWith("the upload token is not valid");
+    assertThat(refusal(tokens, session)).startsWith("the token is not valid");
+
+    String upload = tokens.issueUploadToken(PROJECT, MEMBER, expiry);
+    String collab = tokens.issue(grant(DocumentGrant.Access.WRITE));
+    for (String other : List.of(upload, collab)) {
+      assertThat(refusalOf(tokens.verifySessionToken(other))).startsWith("the session token is not valid");
+    }
+    assertThat(AccessTokens.claimsToBeSessionToken(session)).isTrue();
+    for (String other : List.of(upload, collab, "not.a.token", "atl_key", "")) {
+      assertThat(AccessTokens.claimsToBeSessionToken(other)).as(other).isFalse();
+    }
+  }
+
+  @Test
+  void aSessionTokenThatIsExpiredForgedOrIncompleteIsRefused() throws Exception {
+    Clock anHourAgo = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+    AccessTokens past = AccessTokens.create(VERTX,
+        new TokenConfig(List.of(NEW_KEY), Duration.ofHours(1), Duration.ofDays(1)), anHourAgo);
+    String expired = past.issueSessionToken(PROJECT, MEMBER, anHourAgo.instant().plusSeconds(60));
+    assertThat(refusalOf(tokens(NEW_KEY).verifySessionToken(expired))).startsWith("the session token is not valid");
+
+    String otherKey = tokens(OLD_KEY).issueSessionToken(PROJECT, MEMBER, Instant.now().plusSeconds(600));
+    assertThat(refusalOf(tokens(NEW_KEY).verifySessionToken(otherKey))).startsWith("the session token is not valid");
+
+    String[] parts = tokens(NEW_KEY).issueSessionToken(PROJECT, new TokenHolder(UUID.randomUUID(), "read"),
+        Instant.now().plusSeconds(600)).split("\\.");
+    JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1])));
+    String promoted = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(claims.put("role", "admin").encode().getBytes()) + "." + parts[2];
+    assertThat(refusalOf(tokens(NEW_KEY).verifySessionToken(promoted))).startsWith("the session token is not valid");
+
+    AccessTokens tokens = tokens(NEW_KEY);
+    JsonObject unheld = new JsonObject().put("prj", PROJECT.toString());
+    assertThat(refusalOf(tokens.verifySessionToken(signed(NEW_KEY, AccessTokens.SESSION_AUDIENCE, unheld))))
+        .contains("names no key and role");
+    JsonObject nowhere = new JsonObject().put("sub", MEMBER.keyId().toString()).put("role", "member");
+    assertThat(refusalOf(tokens.verifySessionToken(signed(NEW_KEY, AccessTokens.SESSION_AUDIENCE, nowhere))))
+        .contains("does not name a project");
+    String endless = io.vertx.ext.auth.jwt.JWTAuth.create(VERTX, new io.vertx.ext.auth.jwt.JWTAuthOptions()
+            .addPubSecKey(new io.vertx.ext.auth.PubSecKeyOptions().setAlgorithm("HS256").setBuffer(NEW_KEY)))
+        .generateToken(new JsonObject().put("prj", PROJECT.toString()).put("sub", MEMBER.keyId().toString())
+                .put("role", "member"),
+            new io.vertx.ext.auth.JWTOptions().setAudience(List.of(AccessTokens.SESSION_AUDIENCE)));
+    assertThat(refusalOf(tokens.verifySessionToken(endless))).contains("has no expiry");
+  }
+
+  @Test
+  void aSessionLastsFifteenMinutesByDefaultAndAtLeastOne() {
+    AccessTokens tokens = tokens(NEW_KEY);
+    Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    assertThat(tokens.sessionExpiry(null)).isBetween(before.plusSeconds(900), before.plusSeconds(901));
+    assertThat(tokens.sessionExpiry(60)).isBetween(before.plusSeconds(60), before.plusSeconds(61));
+    assertThat(tokens.sessionExpiry(86_400)).isBetween(before.plusSeconds(86_400), before.plusSeconds(86_401));
+    assertThatThrownBy(() -> tokens.sessionExpiry(59)).hasMessageContaining("ttlSeconds must be 60..86400, was 59");
+    assertThatThrownBy(() -> tokens.sessionExpiry(86_401)).hasMessageContaining("ttlSeconds must be 60..86400");
+  }
+
   @Test
   void duringRotationTokensOfTheOldKeyStillVerifyAndNewOnesAreSignedWithTheNewKey() throws Exception {
     String oldToken = tokens(OLD_KEY).issue(grant(DocumentGrant.Access.WRITE));

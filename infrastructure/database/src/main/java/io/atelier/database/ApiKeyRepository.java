@@ -88,14 +88,28 @@ public final class ApiKeyRepository {
    * key fails on every node at once; the same statement notes the key's use, at most once a minute.
    */
   public Future<Optional<KeyOwner>> findOwner(String apiKey) {
+    return activeOwner("key_hash = $1", Buffer.buffer(hash(apiKey)));
+  }
+
+  /**
+   * Whom a token standing for key {@code keyId} of {@code projectId}, given with {@code role}, acts as: the key while
+   * it is not revoked (read afresh and noted as a use, as {@link #findOwner} does), with the narrower of its role and
+   * {@code role}, so a token never opens more than its key did when it was given. Empty once the key is revoked.
+   */
+  public Future<Optional<KeyOwner>> findOwnerOfToken(UUID keyId, UUID projectId, Role role) {
+    return activeOwner("id = $1", keyId).map(found -> found.filter(key -> key.projectId().equals(projectId))
+        .map(key -> key.role().covers(role) ? new KeyOwner(key.keyId(), key.projectId(), role) : key));
+  }
+
+  private Future<Optional<KeyOwner>> activeOwner(String condition, Object value) {
     return pool.preparedQuery("""
             WITH found AS (
-              SELECT id, project_id, role, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
+              SELECT id, project_id, role, last_used_at FROM api_keys WHERE %s AND revoked_at IS NULL),
             used AS (
               UPDATE api_keys k SET last_used_at = now() FROM found
               WHERE k.id = found.id AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute'))
-            SELECT id, project_id, role FROM found""")
-        .execute(Tuple.of(Buffer.buffer(hash(apiKey))))
+            SELECT id, project_id, role FROM found""".formatted(condition))
+        .execute(Tuple.of(value))
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.empty();

@@ -100,6 +100,7 @@ public final class PipelineRepository {
     return pool.preparedQuery("""
             SELECT * FROM jobs WHERE project_id = $1 AND pipeline_id = ANY($2::uuid[])
             ORDER BY pipeline_id, pipeline_step""")
+        // Not Tuple.of(projectId, ids): an array passed as its varargs is spread, one parameter per id.
         .execute(Tuple.tuple().addUUID(projectId).addArrayOfUUID(ids))
         .map(jobRows -> {
           Map<UUID, List<Job>> jobs = new HashMap<>();

@@ -112,8 +112,7 @@ final class AssetRoutes {
    * browser that must not hold the API key ({@code Authorization: Bearer <token>} in its tus client).
    */
   private void issueUploadToken(RoutingContext ctx) {
-    JsonObject body = ctx.body() == null || ctx.body().length() <= 0 ? new JsonObject() : JobRoutes.jsonBody(ctx);
-    java.time.Instant expiresAt = DocumentRoutes.expiry(tokens, body);
+    java.time.Instant expiresAt = TokenRequests.expiry(ctx, TokenRequests.body(ctx), tokens::expiry);
     ctx.response().setStatusCode(201);
     ctx.json(new JsonObject().put("token", tokens.issueUploadToken(ApiKeyAuthHandler.projectId(ctx),
         ApiKeyAuthHandler.tokenHolder(ctx), expiresAt))

@@ -59,7 +59,7 @@ final class DocumentRoutes {
 
   private void issueToken(RoutingContext ctx) {
     String name = name(ctx);
-    JsonObject body = ctx.body() == null || ctx.body().length() <= 0 ? new JsonObject() : JobRoutes.jsonBody(ctx);
+    JsonObject body = TokenRequests.body(ctx);
     // A read key's token is read-only unless it asks for more, which it may not have.
     boolean mayEdit = ApiKeyAuthHandler.owner(ctx).role().covers(Role.MEMBER);
     DocumentGrant.Access access;
@@ -72,26 +72,13 @@ final class DocumentRoutes {
     if (access == DocumentGrant.Access.WRITE && !mayEdit) {
       throw Problem.forbidden("a key with the read role gets read-only document tokens; ask for access 'read'");
     }
-    Instant expiresAt = expiry(tokens, body);
+    Instant expiresAt = TokenRequests.expiry(ctx, body, tokens::expiry);
     DocumentGrant grant = new DocumentGrant(ApiKeyAuthHandler.projectId(ctx), name, access, expiresAt,
         ApiKeyAuthHandler.tokenHolder(ctx));
     ctx.response().setStatusCode(201);
     ctx.json(new JsonObject().put("token", tokens.issue(grant)).put("document", name)
         .put("access", access.wireName()).put("expiresAt", expiresAt.toString())
         .put("url", "/collab/" + name));
-  }
-
-  /** When a token asked for now expires: the body's {@code ttlSeconds}, or the configured default. */
-  static Instant expiry(AccessTokens tokens, JsonObject body) {
-    Object ttl = body.getValue("ttlSeconds");
-    if (ttl != null && !(ttl instanceof Integer)) {
-      throw Problem.invalidField("ttlSeconds", "ttlSeconds must be a whole number of seconds");
-    }
-    try {
-      return tokens.expiry((Integer) ttl);
-    } catch (IllegalArgumentException e) {
-      throw Problem.invalidField("ttlSeconds", e.getMessage());
-    }
   }
 
   private void list(RoutingContext ctx) {

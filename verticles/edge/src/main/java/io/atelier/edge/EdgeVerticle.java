@@ -115,18 +115,19 @@ public final class EdgeVerticle extends VerticleBase {
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     ApiKeyRepository keys = new ApiKeyRepository(pool);
-    router.route("/v1/*").handler(new ApiKeyAuthHandler(keys));
+    AccessTokens tokens = AccessTokens.create(vertx, TokenConfig.from(config()));
+    router.route("/v1/*").handler(new ApiKeyAuthHandler(keys, tokens));
     router.route("/v1/*").handler(new RateLimiter(new RateLimits(redis), RateLimitConfig.from(config())));
     router.route("/v1/*").handler(new SlowBodies(vertx, edge.bodyWait(), contract));
     contract.mount(router);
     new KeyRoutes(keys).mount(router);
     new AdminRoutes(vertx).mount(router);
-    AccessTokens tokens = AccessTokens.create(vertx, TokenConfig.from(config()));
     StoredFiles files = new StoredFiles(vertx, storage);
     ProjectQuotas quotas = ProjectQuotas.from(pool, config());
     AssetIntake intake = new AssetIntake(vertx, assets, storage, quotas);
     new AssetRoutes(vertx, assets, new UploadRepository(pool), tokens, intake, files, engine.pipelines())
         .mount(router, edge);
+    new SessionRoutes(tokens).mount(router);
     completions = new JobCompletions(vertx, engine.jobs());
     new OpenAiAudioRoutes(vertx, engine.queue(), new TranscriptRepository(pool), intake, quotas, completions,
         TranscriptionEngines.configured(config()), edge.transcriptionWait()).mount(router, edge);

@@ -46,6 +46,10 @@ final class KeyRoutes {
   }
 
   private void create(RoutingContext ctx) {
+    // A key lives until revoked: one made by a session would outlive it, as a renewed link would.
+    if (ApiKeyAuthHandler.session(ctx).isPresent()) {
+      throw Problem.forbidden("a session cannot make API keys, which would outlive it; make them with an API key");
+    }
     JsonObject body = JobRoutes.jsonBody(ctx);
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {

@@ -1,16 +1,23 @@
 package io.atelier.upload;
 
 import io.atelier.database.ApiKeyRepository;
+import io.atelier.database.ApiKeyRepository.KeyOwner;
+import io.atelier.database.ApiKeyRepository.Role;
 import io.atelier.tokens.AccessTokens;
 import io.atelier.tokens.InvalidTokenException;
+import io.atelier.tokens.SessionGrant;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@code Authorization: Bearer} on {@code /files/}: the project's API key, or an upload token the edge issued
- * ({@code POST /v1/uploads/tokens}) for a browser that must not hold the key. Puts the project in the context.
+ * {@code Authorization: Bearer} on {@code /files/}: the project's API key, an upload token the edge issued
+ * ({@code POST /v1/uploads/tokens}) for a browser that must not hold the key, or a session token
+ * ({@code POST /v1/sessions}) of a browser signed in by link, which works while its key does. Puts the project in
+ * the context.
  */
 final class UploadAuthentication implements Handler<RoutingContext> {
 
@@ -39,15 +46,27 @@ final class UploadAuthentication implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-      refuse(ctx, "send the project's API key, or an upload token, as 'Authorization: Bearer <key or token>'");
+      refuse(ctx, "send the project's API key, an upload token or a session token, as "
+          + "'Authorization: Bearer <key or token>'");
       return;
     }
     String credential = header.substring(7).trim();
-    if (!credential.startsWith(ApiKeyRepository.KEY_PREFIX)) {
+    if (credential.startsWith(ApiKeyRepository.KEY_PREFIX)) {
+      keys.findOwner(credential).onComplete(found -> admit(ctx, found, "the API key is not valid"));
+    } else if (AccessTokens.claimsToBeSessionToken(credential)) {
+      tokens.verifySessionToken(credential).onComplete(verified -> {
+        if (verified.failed()) {
+          refuse(ctx, verified.cause());
+          return;
+        }
+        SessionGrant session = verified.result();
+        keys.findOwnerOfToken(session.holder().keyId(), session.projectId(), Role.fromWire(session.holder().role()))
+            .onComplete(found -> admit(ctx, found, "the key this session token stands for was revoked"));
+      });
+    } else {
       tokens.verifyUploadToken(credential).onComplete(verified -> {
         if (verified.failed()) {
-          refuse(ctx, verified.cause() instanceof InvalidTokenException ? verified.cause().getMessage()
-              : "the upload token could not be checked");
+          refuse(ctx, verified.cause());
         } else {
           ctx.put(PROJECT, verified.result().projectId());
           if (verified.result().holder() != null) {
@@ -56,21 +75,26 @@ final class UploadAuthentication implements Handler<RoutingContext> {
           ctx.next();
         }
       });
-      return;
     }
-    keys.findOwner(credential).onComplete(found -> {
-      if (found.failed()) {
-        ctx.fail(found.cause());
-      } else if (found.result().isEmpty()) {
-        refuse(ctx, "the API key is not valid");
-      } else if (!found.result().get().role().covers(ApiKeyRepository.Role.MEMBER)) {
-        ctx.fail(new TusException(403, "Forbidden", "a key with the read role cannot upload"));
-      } else {
-        ctx.put(PROJECT, found.result().get().projectId());
-        ctx.put(KEY, found.result().get().keyId());
-        ctx.next();
-      }
-    });
+  }
+
+  /** Lets the request through as {@code owner}'s if its role may upload; refuses it with {@code absent} if none. */
+  private static void admit(RoutingContext ctx, AsyncResult<Optional<KeyOwner>> owner, String absent) {
+    if (owner.failed()) {
+      ctx.fail(owner.cause());
+    } else if (owner.result().isEmpty()) {
+      refuse(ctx, absent);
+    } else if (!owner.result().get().role().covers(Role.MEMBER)) {
+      ctx.fail(new TusException(403, "Forbidden", "a key with the read role cannot upload"));
+    } else {
+      ctx.put(PROJECT, owner.result().get().projectId());
+      ctx.put(KEY, owner.result().get().keyId());
+      ctx.next();
+    }
+  }
+
+  private static void refuse(RoutingContext ctx, Throwable cause) {
+    refuse(ctx, cause instanceof InvalidTokenException ? cause.getMessage() : "the token could not be checked");
   }
 
   private static void refuse(RoutingContext ctx, String detail) {
