@@ -186,8 +186,9 @@ try {
       for (const state of await ada.page.$$eval('#timeline [data-state]', (all) => all.map((e) => `${e.className}:${e.dataset.state}`))) seenStates.add(state)
     } catch { /* the page is busy navigating */ }
   }, 100)
-  const runningShot = ada.page.waitForSelector('li.pipeline[data-state=running]', { timeout: 20_000 })
-    .then(() => shoot(ada.page, '04-timeline-running')).catch(() => {})
+  // The timeline as it runs (or, on a fast machine, as soon as it is seen).
+  const runningShot = ada.page.waitForSelector('li.pipeline:is([data-state=running], [data-state=succeeded])', { timeout: left() })
+    .then(() => shoot(ada.page, '04-timeline'))
   await ada.page.waitForSelector('li.pipeline[data-state=succeeded]', { timeout: left() })
   clearInterval(watch)
   await runningShot
@@ -204,7 +205,23 @@ try {
 
   step('two people open the transcript')
   await openRecording(ada, assetId)
-  await signIn(grace)
+  // Grace has no key: Ada gives her a sign-in link, whose session token the app keeps and then drops from the URL.
+  await ada.page.click('#share-link')
+  await ada.page.click('#share-create')
+  await ada.page.waitForFunction(() => document.getElementById('share-url')?.value.includes('#session='))
+  const signInLink = await ada.page.inputValue('#share-url')
+  await shoot(ada.page, '06-sign-in-link')
+  await accessibility(ada.page, 'sign-in-link')
+  await ada.page.click('#share-close')
+  check(new URL(signInLink).origin === base && new URL(signInLink).pathname === '/app/', `a link to the app: ${signInLink}`)
+  await grace.page.goto(signInLink)
+  await grace.page.waitForSelector('table.recordings')
+  const graceCredential = await grace.page.evaluate(() => sessionStorage.getItem('atelier.credential'))
+  check(graceCredential && graceCredential !== args['api-key'] && signInLink.endsWith(graceCredential),
+    'the link\'s session token should be the credential kept')
+  check(!grace.page.url().includes('session='), `the token should leave the address bar: ${grace.page.url()}`)
+  check(await grace.page.isHidden('#share-link'), 'a session cannot make sign-in links')
+  report.signInLink = { expiresIn: 'one hour', kept: 'sessionStorage' }
   await openRecording(grace, assetId)
   const original = await editorText(ada)
   check(original.trim().split(/\s+/).length >= 8, `the transcript should hold words: "${original}"`)
@@ -234,8 +251,8 @@ try {
     ada: await ada.page.$$eval('.cm-ySelectionInfo', (all) => all.map((e) => e.textContent)),
     grace: await grace.page.$$eval('.cm-ySelectionInfo', (all) => all.map((e) => e.textContent))
   }
-  await shoot(ada.page, '06-editing-ada')
-  await shoot(grace.page, '07-editing-grace')
+  await shoot(ada.page, '07-editing-ada')
+  await shoot(grace.page, '08-editing-grace')
   await accessibility(ada.page, 'recording')
 
   step('play: the highlighted word follows the player')
@@ -254,7 +271,7 @@ try {
   await ada.page.click('#play-pause')
   const problem = playbackProblem(report.samples)
   check(problem === null, problem)
-  await shoot(ada.page, '08-playing')
+  await shoot(ada.page, '09-playing')
 
   step('click a word: the player seeks to it')
   const target = await ada.page.evaluate(middleWord)
@@ -262,7 +279,7 @@ try {
   await ada.page.waitForFunction((start) => Math.abs(document.getElementById('player').currentTime - start) < 0.05, target.start)
   report.seek = { ...target, playerTime: await ada.page.evaluate(() => document.getElementById('player').currentTime) }
   check(await ada.page.textContent('.cm-current-word') === target.word, 'the clicked word should be highlighted')
-  await shoot(ada.page, '09-seeked')
+  await shoot(ada.page, '10-seeked')
 
   step('shortcuts')
   await ada.page.evaluate(() => { document.getElementById('player').currentTime = 1 })
@@ -296,7 +313,7 @@ try {
   check(fetched.ok && (fetched.headers.get('content-type') || '').startsWith('image/'),
     `the presigned link should give the image: ${fetched.status} ${fetched.headers.get('content-type')}`)
   report.render = { link: link.replace(/\?.*/, '?…'), bytes: (await fetched.arrayBuffer()).byteLength }
-  await shoot(ada.page, '10-rendered')
+  await shoot(ada.page, '11-rendered')
   await grace.context.close()
 
   step('phone width')
@@ -308,7 +325,7 @@ try {
   const widths = await phone.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }))
   report.phone = widths
   check(widths.scroll <= widths.view + 1, `the page should fit a phone's width: ${JSON.stringify(widths)}`)
-  await shoot(phone.page, '11-phone')
+  await shoot(phone.page, '12-phone')
   await phone.context.close()
 
   step('reload mid-upload: the upload resumes')
@@ -326,13 +343,13 @@ try {
   await uploader.page.waitForFunction((name) => Number(document.querySelector(`li.upload[data-file="${name}"]`)?.dataset.offset) > 2_000_000,
     big, { timeout: 60_000 })
   const before = Number(await uploader.page.getAttribute(`li.upload[data-file="${big}"]`, 'data-offset'))
-  await shoot(uploader.page, '12-uploading')
+  await shoot(uploader.page, '13-uploading')
   await uploader.page.reload()
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
   await uploader.page.waitForSelector('li.unfinished')
   const note = await uploader.page.textContent('li.unfinished')
   check(note.includes(big), `the page should name the unfinished upload: ${note}`)
-  await shoot(uploader.page, '13-after-reload')
+  await shoot(uploader.page, '14-after-reload')
   for (const type of ['transcription', 'enrichment', 'peaks']) await uploader.page.uncheck(`#step-${type}`)
   const resumedFrom = uploader.requests.length
   await uploader.page.setInputFiles('#file-picker', args['big-file'])
@@ -343,7 +360,7 @@ try {
   report.resume = { offsetBeforeReload: before, patchesAfter: patches.map((p) => Number(p.offset)), creationsAfter: creations.length }
   check(creations.length === 0, 'the resumed upload should not be created again')
   check(patches.length > 0 && Number(patches[0].offset) > 0, `the upload should carry on from the server's offset: ${JSON.stringify(report.resume)}`)
-  await shoot(uploader.page, '14-resumed')
+  await shoot(uploader.page, '15-resumed')
   const size = (await readFile(args['big-file'])).length
   const listed = await ofBig()
   check(listed.length === earlier + 1 && listed[0].sizeBytes === size,
@@ -362,7 +379,7 @@ try {
     item, { timeout: 60_000 })
   await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
   await uploader.page.waitForSelector(`${item}[data-state=retrying]`, { timeout: 30_000 })
-  await shoot(uploader.page, '15-connection-lost')
+  await shoot(uploader.page, '16-connection-lost')
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
   await uploader.page.waitForSelector(`${item}[data-state=done]`, { timeout: left() })
   const afterDrop = uploader.requests.slice(droppedFrom)
@@ -380,10 +397,10 @@ try {
   await page.goto(`${base}/app/#/recordings/${again[0].id}`)
   const pipeline = 'li.pipeline'
   await page.waitForSelector(`${pipeline}:is([data-state=queued], [data-state=running])`, { timeout: 30_000 })
-  await shoot(page, '16-pipeline-running')
+  await shoot(page, '17-pipeline-running')
   await page.click(`${pipeline} button:text-is("Cancel")`)
   await page.waitForSelector(`${pipeline}[data-state=cancelled]`, { timeout: 30_000 })
-  await shoot(page, '17-pipeline-cancelled')
+  await shoot(page, '18-pipeline-cancelled')
   await page.click(`${pipeline} button:text-is("Resume")`)
   await page.waitForSelector(`${pipeline}:is([data-state=queued], [data-state=running])`, { timeout: 30_000 })
   await page.click(`${pipeline} button:text-is("Cancel")`)
@@ -395,7 +412,7 @@ try {
   await page.waitForSelector(`${job}[data-state=cancelled]`, { timeout: 30_000 })
   await page.click(`${job} button:text-is("Retry")`)
   await page.waitForSelector(`${job}:is([data-state=queued], [data-state=running])`, { timeout: 30_000 })
-  await shoot(page, '18-job-retried')
+  await shoot(page, '19-job-retried')
   await page.click(`${job} button:text-is("Cancel")`)
   await page.waitForSelector(`${job}[data-state=cancelled]`, { timeout: 30_000 })
   const jobs = await api(`/v1/jobs?assetId=${again[0].id}&type=transcription&limit=10`)

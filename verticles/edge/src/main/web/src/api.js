@@ -15,6 +15,18 @@ export function signOut () {
   sessionStorage.removeItem(CREDENTIAL)
 }
 
+let unauthorized = () => {}
+
+/** What to do when the edge no longer takes the credential (a session that ended, a key revoked). */
+export function onUnauthorized (handler) {
+  unauthorized = handler
+}
+
+/** Whether the credential is an API key (a sign-in link's session token is not, and cannot make links). */
+export function signedInWithKey () {
+  return credential()?.startsWith('atl_') === true
+}
+
 export class ApiError extends Error {
   constructor (status, problem) {
     super(problem?.detail || problem?.title || `the edge answered ${status}`)
@@ -38,6 +50,7 @@ export async function api (path, { method = 'GET', body, headers = {}, as = 'jso
     } catch {
       // Not a problem document: the status says enough.
     }
+    if (response.status === 401) unauthorized(problem)
     throw new ApiError(response.status, problem)
   }
   if (as === 'blob') return response.blob()

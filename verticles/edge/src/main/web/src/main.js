@@ -1,13 +1,15 @@
 // The app's shell: signing in, the recordings of the project with their uploads, and one recording's page.
 // Routes live in the fragment (#/ and #/recordings/ID), so the edge serves one index.html for all of them.
 import './app.css'
-import { api, credential, signIn, signOut } from './api.js'
+import { api, credential, onUnauthorized, signIn, signOut, signedInWithKey } from './api.js'
 import { h, clock, notify } from './dom.js'
 import { uploadPanel } from './uploads.js'
 import { recordingPage } from './recording.js'
 
 const main = document.getElementById('main')
 let leave = () => {}
+/** While a key is being tried, its refusal is the sign-in form's to say. */
+let signingIn = false
 
 function show (...children) {
   leave()
@@ -32,10 +34,13 @@ function signInPage (error) {
     onsubmit: async (event) => {
       event.preventDefault()
       signIn(input.value.trim())
+      signingIn = true
       try {
         await api('/v1/assets?limit=1')
+        signingIn = false
         route()
       } catch (failure) {
+        signingIn = false
         signOut()
         message.textContent = failure.status === 401 ? 'That key is not valid.' : failure.message
         input.focus()
@@ -105,10 +110,51 @@ function recordingsPage () {
   }
 }
 
+/** A sign-in link for someone else: a short-lived session token of this key, in the fragment of the app's URL. */
+function shareDialog () {
+  const ttl = h('select', { id: 'share-ttl' },
+    h('option', { value: '900' }, '15 minutes'), h('option', { value: '3600', selected: true }, '1 hour'),
+    h('option', { value: '28800' }, '8 hours'))
+  const url = h('input', { id: 'share-url', type: 'text', readonly: true, 'aria-label': 'Sign-in link', value: '' })
+  const status = h('p', { class: 'muted', role: 'status' })
+  const copy = h('button', { type: 'button', id: 'share-copy', disabled: true, onclick: async () => {
+    url.select()
+    try {
+      await navigator.clipboard.writeText(url.value)
+      status.textContent = 'Copied.'
+    } catch {
+      status.textContent = 'Selected: copy it with Ctrl+C.'
+    }
+  } }, 'Copy')
+  const dialog = h('dialog', { id: 'share-dialog', 'aria-labelledby': 'share-title' },
+    h('h2', { id: 'share-title' }, 'Sign-in link'),
+    h('p', {}, 'Anyone with this link works in this project with your key\'s role until it expires, or until the key is revoked.'),
+    h('div', { class: 'row' }, h('label', { for: 'share-ttl' }, 'Valid for'), ttl,
+      h('button', { type: 'button', id: 'share-create', class: 'primary', onclick: async () => {
+        try {
+          const session = await api('/v1/sessions', { method: 'POST', body: { ttlSeconds: Number(ttl.value) } })
+          url.value = new URL(session.link, window.location.origin).href
+          copy.disabled = false
+          status.textContent = `Valid until ${new Date(session.expiresAt).toLocaleString()}.`
+          url.focus()
+          url.select()
+        } catch (failure) {
+          status.textContent = `Could not make a link: ${failure.message}`
+        }
+      } }, 'Create link')),
+    h('div', { class: 'row' }, url, copy),
+    status,
+    h('form', { method: 'dialog' }, h('button', { type: 'submit', id: 'share-close' }, 'Close')))
+  dialog.addEventListener('close', () => dialog.remove())
+  document.body.append(dialog)
+  dialog.showModal()
+}
+
 function route () {
   takeLinkToken()
   const signedIn = credential() !== null
   document.getElementById('sign-out').hidden = !signedIn
+  document.getElementById('share-link').hidden = !signedInWithKey()
   if (!signedIn) {
     signInPage()
     return
@@ -123,6 +169,14 @@ function route () {
   main.focus({ preventScroll: true })
 }
 
+document.getElementById('share-link').addEventListener('click', shareDialog)
+onUnauthorized(() => {
+  if (signingIn || credential() === null) return
+  signOut()
+  document.getElementById('sign-out').hidden = true
+  document.getElementById('share-link').hidden = true
+  signInPage('Your sign-in has ended (a link that expired, or a key that was revoked): sign in again.')
+})
 document.getElementById('sign-out').addEventListener('click', () => {
   signOut()
   window.location.hash = '#/'

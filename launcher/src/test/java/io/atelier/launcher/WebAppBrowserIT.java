@@ -70,10 +70,10 @@ class WebAppBrowserIT {
       assertThat(seen.getString("srt")).contains("Grace").contains("Ada").contains(" --> ");
       assertThat(seen.getJsonObject("resume").getJsonArray("patchesAfter").getLong(0)).isPositive();
       assertThat(seen.getJsonObject("resume").getInteger("creationsAfter")).isZero();
-      for (String page : List.of("sign-in", "recordings", "recording")) {
+      for (String page : List.of("sign-in", "recordings", "sign-in-link", "recording")) {
         assertThat(seen.getJsonObject("accessibility").getJsonArray(page)).as("axe on " + page).isNotNull();
       }
-      assertThat(seen.getJsonArray("screenshots").getList()).hasSize(18);
+      assertThat(seen.getJsonArray("screenshots").getList()).hasSize(19);
       for (Object name : seen.getJsonArray("screenshots")) {
         assertThat(screenshots.resolve((String) name)).isNotEmptyFile();
       }
