@@ -139,7 +139,7 @@ try {
   step('keyboard: every control is reached by Tab and shows its focus')
   report.focus = []
   await ada.page.evaluate(() => document.activeElement?.blur())
-  for (let i = 0; i < 16; i++) {
+  for (let i = 0; i < 40; i++) {
     await ada.page.keyboard.press('Tab')
     report.focus.push(await ada.page.evaluate(() => {
       const element = document.activeElement
@@ -184,6 +184,9 @@ try {
   const watch = setInterval(async () => {
     try {
       for (const state of await ada.page.$$eval('#timeline [data-state]', (all) => all.map((e) => `${e.className}:${e.dataset.state}`))) seenStates.add(state)
+      for (const value of await ada.page.$$eval('#timeline progress', (all) => all.map((e) => e.value))) {
+        report.progressSeen = Math.max(report.progressSeen || 0, value)
+      }
     } catch { /* the page is busy navigating */ }
   }, 100)
   // The timeline as it runs (or, on a fast machine, as soon as it is seen).
@@ -197,6 +200,7 @@ try {
   check(JSON.stringify(stepStates) === JSON.stringify(['transcription:succeeded', 'enrichment:succeeded', 'peaks:succeeded']),
     `every step should have succeeded: ${stepStates}`)
   check(ada.requests.some((r) => r.url.includes('/v1/events?pipeline=')), 'the timeline should follow the pipeline\'s event stream')
+  check(report.progressSeen > 0, 'a running step should show its progress from the event stream')
   await ada.page.waitForSelector('#waveform:not([hidden])', { timeout: 20_000 })
   await ada.page.waitForSelector('#summary', { timeout: 20_000 })
   report.summary = await ada.page.textContent('#summary')
@@ -415,6 +419,13 @@ try {
   await shoot(page, '19-job-retried')
   await page.click(`${job} button:text-is("Cancel")`)
   await page.waitForSelector(`${job}[data-state=cancelled]`, { timeout: 30_000 })
+  // Enriching a recording none of whose transcriptions succeeded fails: the timeline says why, and offers a retry.
+  await page.click('#run-enrichment')
+  const failed = await page.waitForSelector('li.job[data-type=enrichment][data-state=failed] .error', { timeout: 30_000 })
+  report.failedJobError = await failed.textContent()
+  check(/transcription/.test(report.failedJobError), `the failed job should say why: ${report.failedJobError}`)
+  check(await page.isVisible('li.job[data-type=enrichment] button:text-is("Retry")'), 'a failed job can be retried')
+  await shoot(page, '20-job-failed')
   const jobs = await api(`/v1/jobs?assetId=${again[0].id}&type=transcription&limit=10`)
   report.controls = jobs.items.map((j) => ({ pipeline: Boolean(j.pipeline), state: j.state, attempts: j.attempts }))
   check(jobs.items.every((j) => j.state === 'cancelled'), `every transcription of it should be cancelled: ${JSON.stringify(report.controls)}`)

@@ -73,7 +73,7 @@ class WebAppBrowserIT {
       for (String page : List.of("sign-in", "recordings", "sign-in-link", "recording")) {
         assertThat(seen.getJsonObject("accessibility").getJsonArray(page)).as("axe on " + page).isNotNull();
       }
-      assertThat(seen.getJsonArray("screenshots").getList()).hasSize(19);
+      assertThat(seen.getJsonArray("screenshots").getList()).hasSize(20);
       for (Object name : seen.getJsonArray("screenshots")) {
         assertThat(screenshots.resolve((String) name)).isNotEmptyFile();
       }
